@@ -1,0 +1,124 @@
+package io.flexconnect.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+
+/** Read-side SQL of the REST API. Plain SQL that runs the same on PostgreSQL and TimescaleDB. */
+final class TelemetryQueries {
+
+  private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
+
+  private final Pool pool;
+
+  TelemetryQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonArray> devices() {
+    return pool.query("""
+            SELECT d.device_id, d.tenant_id, d.created_at, d.last_seen,
+                   (SELECT count(*) FROM device_signals s WHERE s.device_id = d.device_id) AS signals
+            FROM devices d ORDER BY d.device_id""")
+        .execute()
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(row -> out.add(new JsonObject()
+              .put("device_id", row.getString("device_id"))
+              .put("tenant_id", row.getString("tenant_id"))
+              .put("created_at", iso(row.getOffsetDateTime("created_at")))
+              .put("last_seen", iso(row.getOffsetDateTime("last_seen")))
+              .put("signals", row.getLong("signals"))));
+          return out;
+        });
+  }
+
+  Future<Boolean> deviceExists(String deviceId) {
+    return pool.preparedQuery("SELECT 1 FROM devices WHERE device_id = $1").execute(Tuple.of(deviceId))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Raw points of a device in [from, to), oldest first, optionally for one signal. */
+  Future<JsonArray> telemetry(String deviceId, String signal, long fromMs, long toMs, int limit, boolean descending) {
+    String order = descending ? "DESC" : "ASC";
+    String sql = "SELECT signal, ts, value, value_text, tags, received_at FROM telemetry "
+        + "WHERE device_id = $1 AND ts >= " + MS.formatted(2) + " AND ts < " + MS.formatted(3)
+        + (signal == null ? " AND $4::text IS NULL" : " AND signal = $4")
+        + " ORDER BY ts " + order + ", signal LIMIT $5";
+    return pool.preparedQuery(sql).execute(Tuple.of(deviceId, fromMs, toMs, signal, limit))
+        .map(TelemetryQueries::points);
+  }
+
+  /** The newest value (by device timestamp) of each signal of a device. */
+  Future<JsonArray> latest(String deviceId) {
+    return pool.preparedQuery("""
+            SELECT signal, source, unit, first_ts, ts, value, value_text, tags, received_at
+            FROM device_signals WHERE device_id = $1 ORDER BY signal""")
+        .execute(Tuple.of(deviceId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(row -> out.add(point(row)
+              .put("source", row.getString("source"))
+              .put("unit", row.getString("unit"))
+              .put("first_ts", iso(row.getOffsetDateTime("first_ts")))));
+          return out;
+        });
+  }
+
+  Future<JsonArray> rejected(String reason, int limit) {
+    return pool.preparedQuery("""
+            SELECT id, received_at, topic, reason, detail, device_id, payload_size, payload_head
+            FROM rejected_messages WHERE ($1::text IS NULL OR reason = $1)
+            ORDER BY id DESC LIMIT $2""")
+        .execute(Tuple.of(reason, limit))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(row -> out.add(new JsonObject()
+              .put("id", row.getLong("id"))
+              .put("received_at", iso(row.getOffsetDateTime("received_at")))
+              .put("topic", row.getString("topic"))
+              .put("reason", row.getString("reason"))
+              .put("detail", row.getString("detail"))
+              .put("device_id", row.getString("device_id"))
+              .put("payload_size", row.getInteger("payload_size"))
+              .put("payload_head_base64", row.getBuffer("payload_head").getBytes())));
+          return out;
+        });
+  }
+
+  Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  private static JsonArray points(RowSet<Row> rows) {
+    JsonArray out = new JsonArray();
+    rows.forEach(row -> out.add(point(row)));
+    return out;
+  }
+
+  private static JsonObject point(Row row) {
+    JsonObject p = new JsonObject()
+        .put("signal", row.getString("signal"))
+        .put("ts", iso(row.getOffsetDateTime("ts")))
+        .put("timestamp", row.getOffsetDateTime("ts").toInstant().toEpochMilli());
+    String text = row.getString("value_text");
+    if (text != null) {
+      p.put("value", text);
+    } else {
+      p.put("value", row.getDouble("value"));
+    }
+    Object tags = row.getValue("tags");
+    p.put("tags", tags instanceof JsonObject obj ? obj : new JsonObject());
+    p.put("received_at", iso(row.getOffsetDateTime("received_at")));
+    return p;
+  }
+
+  private static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

@@ -1,0 +1,176 @@
+package io.flexconnect.api;
+
+import io.flexconnect.mqtt.MqttAddresses;
+import io.flexconnect.mqtt.SubscriptionStatus;
+import io.flexconnect.storage.Database;
+import io.flexconnect.storage.DatabaseConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REST API ({@code /api/v1}) and health endpoint. Errors are {@code application/problem+json}
+ * with a detail a client developer can act on.
+ */
+public final class WebVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
+  private static final int DEFAULT_LIMIT = 1000;
+  /** 9999-12-31T23:59:59.999Z: the open end of a range, within PostgreSQL's timestamp range. */
+  private static final long END_OF_TIME_MS = 253_402_300_799_999L;
+
+  private final HttpConfig config;
+  private final DatabaseConfig database;
+  private Pool pool;
+  private TelemetryQueries queries;
+  private HttpServer server;
+
+  public WebVerticle(HttpConfig config, DatabaseConfig database) {
+    this.config = config;
+    this.database = database;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, database, 0);
+    queries = new TelemetryQueries(pool);
+    Router router = Router.router(vertx);
+    router.get("/health").handler(this::health);
+    router.get("/api/v1/devices").handler(ctx -> respond(ctx, queries.devices().map(d -> new JsonObject().put("devices", d))));
+    router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
+    router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
+    router.get("/api/v1/rejected").handler(this::rejected);
+    router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
+    router.route().failureHandler(this::failure);
+    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        .onSuccess(s -> {
+          server = s;
+          log.info("REST API on http://{}:{}/api/v1", config.host(), s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool.close();
+  }
+
+  /** The bound port (differs from the configured one when that was 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void telemetry(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    String signal = ctx.request().getParam("signal");
+    long from = optionalTime(ctx, "from", 0L);
+    long to = optionalTime(ctx, "to", END_OF_TIME_MS);
+    int limit = limit(ctx);
+    String order = ctx.request().getParam("order", "asc");
+    if (!order.equals("asc") && !order.equals("desc")) {
+      throw ApiException.badRequest("order: expected 'asc' or 'desc', got '" + order + "'");
+    }
+    if (from >= to) {
+      throw ApiException.badRequest("from must be before to");
+    }
+    respond(ctx, requireDevice(deviceId)
+        .compose(v -> queries.telemetry(deviceId, signal, from, to, limit, order.equals("desc")))
+        .map(points -> new JsonObject()
+            .put("device_id", deviceId)
+            .put("signal", signal)
+            .put("from", from)
+            .put("to", to)
+            .put("limit", limit)
+            .put("count", points.size())
+            .put("points", points)));
+  }
+
+  private void latest(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    respond(ctx, requireDevice(deviceId).compose(v -> queries.latest(deviceId))
+        .map(signals -> new JsonObject().put("device_id", deviceId).put("signals", signals)));
+  }
+
+  private void rejected(RoutingContext ctx) {
+    String reason = ctx.request().getParam("reason");
+    respond(ctx, queries.rejected(reason, limit(ctx)).map(r -> new JsonObject().put("rejected", r)));
+  }
+
+  private void health(RoutingContext ctx) {
+    Future<Boolean> db = queries.ping().map(true).otherwise(false);
+    Future<Boolean> mqtt = vertx.eventBus()
+        .<SubscriptionStatus>request(MqttAddresses.STATUS, "", new DeliveryOptions().setSendTimeout(2000))
+        .map(reply -> reply.body().subscribed()).otherwise(false);
+    Future.join(db, mqtt).onComplete(ar -> {
+      boolean up = db.result() && mqtt.result();
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+          .end(new JsonObject()
+              .put("status", up ? "UP" : "DOWN")
+              .put("database", db.result() ? "UP" : "DOWN")
+              .put("mqtt", mqtt.result() ? "UP" : "DOWN").encode());
+    });
+  }
+
+  private Future<Void> requireDevice(String deviceId) {
+    return queries.deviceExists(deviceId).compose(exists -> exists
+        ? Future.succeededFuture()
+        : Future.failedFuture(ApiException.notFound("no device '" + deviceId + "'")));
+  }
+
+  private long optionalTime(RoutingContext ctx, String name, long fallback) {
+    String value = ctx.request().getParam(name);
+    return value == null ? fallback : TimeParam.parse(name, value);
+  }
+
+  private int limit(RoutingContext ctx) {
+    String value = ctx.request().getParam("limit");
+    if (value == null) {
+      return Math.min(DEFAULT_LIMIT, config.maxRowsPerResponse());
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit < 1 || limit > config.maxRowsPerResponse()) {
+        throw ApiException.badRequest("limit: must be 1 to " + config.maxRowsPerResponse() + ", got " + limit);
+      }
+      return limit;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("limit: not a number: '" + value + "'");
+    }
+  }
+
+  private void respond(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    if (err instanceof ApiException api) {
+      problem(ctx, api);
+      return;
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status >= 500) {
+      log.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), err);
+    }
+    problem(ctx, new ApiException(status, status >= 500 ? "Internal Server Error" : "Error",
+        status >= 500 ? "the request could not be completed; see the server log" : String.valueOf(err)));
+  }
+
+  private static void problem(RoutingContext ctx, ApiException e) {
+    ctx.response().setStatusCode(e.status()).putHeader("content-type", "application/problem+json")
+        .end(new JsonObject()
+            .put("type", "about:blank")
+            .put("title", e.title())
+            .put("status", e.status())
+            .put("detail", e.getMessage())
+            .put("instance", ctx.request().path())
+            .encode());
+  }
+
+}

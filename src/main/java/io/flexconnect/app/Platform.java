@@ -1,0 +1,81 @@
+package io.flexconnect.app;
+
+import io.flexconnect.api.WebVerticle;
+import io.flexconnect.ingest.IngestVerticle;
+import io.flexconnect.mqtt.BrokerAddress;
+import io.flexconnect.mqtt.MqttIngestVerticle;
+import io.flexconnect.storage.Database;
+import io.flexconnect.storage.DatabaseConfig;
+import io.flexconnect.storage.SchemaMigrator;
+import io.flexconnect.storage.SchemaMigrator.SchemaInfo;
+import io.flexconnect.storage.TelemetryWriterVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: migrates the schema and deploys the verticles in dependency order (storage
+ * before ingest before the subscription, so no message arrives before its path exists). It owns
+ * no infrastructure of its own: the embedded database and broker are started by the caller.
+ */
+public final class Platform {
+  private static final Logger log = LoggerFactory.getLogger(Platform.class);
+
+  private final Vertx vertx;
+  private final FlexconnectConfig config;
+  private WebVerticle web;
+  private SchemaInfo schema;
+
+  private Platform(Vertx vertx, FlexconnectConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /**
+   * Deploys the platform on {@code vertx} against the database and broker of {@code config}
+   * ({@code db.url} and {@code mqtt.url} must be set).
+   */
+  public static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config) {
+    Codecs.register(vertx.eventBus());
+    Platform platform = new Platform(vertx, config);
+    return platform.deployAll().map(platform);
+  }
+
+  private Future<Void> deployAll() {
+    DatabaseConfig db = config.db();
+    return migrate(vertx, db)
+        .compose(info -> {
+          schema = info;
+          return vertx.deployVerticle(new TelemetryWriterVerticle(db, config.storage()));
+        })
+        .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), db, config.storage())))
+        .compose(id -> {
+          web = new WebVerticle(config.http(), db);
+          return vertx.deployVerticle(web);
+        })
+        .compose(id -> vertx.deployVerticle(
+            new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()))))
+        .<Void>mapEmpty()
+        .onSuccess(v -> log.info("Flexconnect is up"));
+  }
+
+  /** Runs the schema migrations with a short-lived pool. */
+  public static Future<SchemaInfo> migrate(Vertx vertx, DatabaseConfig db) {
+    Pool pool = Database.pool(vertx, db, 1);
+    return new SchemaMigrator(pool).migrate().eventually(pool::close);
+  }
+
+  public int httpPort() {
+    return web.port();
+  }
+
+  public SchemaInfo schema() {
+    return schema;
+  }
+
+  public FlexconnectConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,9 @@
+package io.flexconnect.mqtt;
+
+/** Event-bus addresses served by the MQTT feature. */
+public final class MqttAddresses {
+  private MqttAddresses() {}
+
+  /** Any body in, a {@link SubscriptionStatus} out. */
+  public static final String STATUS = "flexconnect.mqtt.status";
+}

@@ -1,0 +1,149 @@
+package io.flexconnect.mqtt;
+
+import io.flexconnect.ingest.IngestAddresses;
+import io.flexconnect.ingest.IngestOutcome;
+import io.flexconnect.ingest.RawMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform's MQTT subscription, the ingestion path in every mode (embedded broker or not).
+ *
+ * <p>Subscribes with QoS 1 on a persistent session ({@code cleanSession=false}) and acknowledges a
+ * message only once the pipeline answered that its rows (or its rejection) are committed. While
+ * storage is down the message is retried with backoff and stays unacknowledged, so the broker's
+ * in-flight window throttles delivery instead of anything being lost. Vert.x's client does not
+ * reconnect by itself; this verticle does, with exponential backoff. After a reconnect the broker
+ * redelivers what was not acknowledged; storage is idempotent, so that duplicates nothing.
+ */
+public final class MqttIngestVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MqttIngestVerticle.class);
+  /** MQTT's own maximum: the platform must receive oversized messages to reject (and ack) them. */
+  private static final int MQTT_MAX_PACKET = 268_435_455;
+
+  private final MqttIngestConfig config;
+  private final BrokerAddress broker;
+  private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
+
+  private MqttClient client;
+  private boolean stopping;
+  private boolean subscribed;
+  private int connection; // bumped on every (re)connect: acks of an older connection are not sent
+  private long reconnectDelayMs;
+  private long received;
+  private long acknowledged;
+  private long inFlight;
+  private long retries;
+  private long reconnects;
+
+  public MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker) {
+    this.config = config;
+    this.broker = broker;
+  }
+
+  @Override
+  public Future<?> start() {
+    MqttClientOptions options = new MqttClientOptions()
+        .setClientId(config.clientId())
+        .setCleanSession(false)
+        .setKeepAliveInterval(config.keepAliveSeconds())
+        .setMaxMessageSize(MQTT_MAX_PACKET);
+    options.setAutoAck(false);
+    if (!config.username().isBlank()) {
+      options.setUsername(config.username()).setPassword(config.password());
+    }
+    options.setSsl(broker.tls());
+    client = MqttClient.create(vertx, options);
+    client.publishHandler(this::onPublish);
+    client.closeHandler(v -> onConnectionLost());
+    client.exceptionHandler(err -> log.debug("MQTT client error: {}", err.getMessage()));
+    vertx.eventBus().localConsumer(MqttAddresses.STATUS, msg -> msg.reply(status()));
+    reconnectDelayMs = config.reconnectMinMs();
+    // Start even when the broker is not up yet: the subscription comes when it is reachable.
+    return connect().recover(err -> {
+      scheduleReconnect();
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return client.isConnected() ? client.disconnect() : Future.succeededFuture();
+  }
+
+  private Future<Void> connect() {
+    return client.connect(broker.port(), broker.host())
+        .compose(ack -> client.subscribe(config.topicFilter(), MqttQoS.AT_LEAST_ONCE.value()))
+        .<Void>mapEmpty()
+        .onSuccess(v -> {
+          connection++;
+          subscribed = true;
+          reconnectDelayMs = config.reconnectMinMs();
+          log.info("Subscribed to '{}' on {} as '{}'", config.topicFilter(), broker, config.clientId());
+        })
+        .onFailure(err -> log.warn("Cannot subscribe on {}: {}; retrying", broker, err.getMessage()));
+  }
+
+  private void onConnectionLost() {
+    subscribed = false;
+    connection++;
+    if (stopping) {
+      return;
+    }
+    reconnects++;
+    log.warn("Lost the connection to {}; reconnecting", broker);
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    long delay = reconnectDelayMs;
+    reconnectDelayMs = Math.min(reconnectDelayMs * 2, config.reconnectMaxMs());
+    vertx.setTimer(delay, id -> {
+      if (!stopping && !client.isConnected()) {
+        connect().onFailure(err -> scheduleReconnect());
+      }
+    });
+  }
+
+  private void onPublish(MqttPublishMessage message) {
+    received++;
+    inFlight++;
+    RawMessage raw = new RawMessage(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
+    deliver(raw, message, connection, config.retryMinMs());
+  }
+
+  private void deliver(RawMessage raw, MqttPublishMessage message, int onConnection, long retryDelayMs) {
+    vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, raw, local).onComplete(ar -> {
+      if (ar.succeeded()) {
+        inFlight--;
+        if (message.qosLevel() != MqttQoS.AT_MOST_ONCE && onConnection == connection && client.isConnected()) {
+          message.ack();
+          acknowledged++;
+        }
+        return;
+      }
+      if (onConnection != connection || stopping) {
+        inFlight--; // the broker redelivers it on the new connection
+        return;
+      }
+      retries++;
+      log.debug("Pipeline did not take a message from '{}' ({}); retrying in {} ms",
+          raw.topic(), ar.cause().getMessage(), retryDelayMs);
+      vertx.setTimer(retryDelayMs, id -> deliver(raw, message, onConnection,
+          Math.min(retryDelayMs * 2, config.retryMaxMs())));
+    });
+  }
+
+  private SubscriptionStatus status() {
+    return new SubscriptionStatus(subscribed, broker.toString(), config.topicFilter(), received, acknowledged,
+        inFlight, retries, reconnects);
+  }
+}

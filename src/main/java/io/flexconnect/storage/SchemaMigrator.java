@@ -1,0 +1,104 @@
+package io.flexconnect.storage;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and upgrades the schema at start-up, idempotently. Versions are applied in order inside
+ * one transaction holding an advisory lock, so several instances starting together do not race.
+ * When the {@code timescaledb} extension can be enabled, {@code telemetry} becomes a hypertable;
+ * otherwise it stays a plain table and every query the platform runs works the same on both.
+ */
+public final class SchemaMigrator {
+  private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
+  private static final long LOCK_KEY = 0x466c6578L; // "Flex"
+
+  /** Ordered migrations: version and classpath resource. Never edit a released one; add a new. */
+  static final List<String> MIGRATIONS = List.of("V1__core_schema.sql");
+
+  private final Pool pool;
+
+  public SchemaMigrator(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Applies missing migrations, then enables TimescaleDB where available. */
+  public Future<SchemaInfo> migrate() {
+    return pool.withTransaction(this::applyMigrations).compose(applied -> enableTimescale()
+        .map(timescale -> new SchemaInfo(MIGRATIONS.size(), applied, timescale)))
+        .onSuccess(info -> log.info("Schema at version {} ({} applied now), TimescaleDB {}",
+            info.version(), info.appliedNow(), info.timescale() ? "enabled" : "not available: plain tables"));
+  }
+
+  private Future<Integer> applyMigrations(SqlConnection conn) {
+    return conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+        .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_version ("
+            + "version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+            .execute())
+        .compose(r -> conn.query("SELECT version FROM schema_version").execute())
+        .compose(rows -> {
+          Set<Integer> done = new HashSet<>();
+          for (Row row : rows) {
+            done.add(row.getInteger(0));
+          }
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (int i = 0; i < MIGRATIONS.size(); i++) {
+            int version = i + 1;
+            String name = MIGRATIONS.get(i);
+            if (done.contains(version)) {
+              continue;
+            }
+            chain = chain.compose(count -> conn.query(resource(name)).execute()
+                .compose(r -> conn.preparedQuery("INSERT INTO schema_version (version, name) VALUES ($1, $2)")
+                    .execute(Tuple.of(version, name)))
+                .map(r -> count + 1));
+          }
+          return chain;
+        });
+  }
+
+  private Future<Boolean> enableTimescale() {
+    return pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'").execute()
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          return pool.query("CREATE EXTENSION IF NOT EXISTS timescaledb").execute()
+              .compose(r -> pool.query("SELECT create_hypertable('telemetry', 'ts', "
+                  + "chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)")
+                  .execute())
+              .map(r -> true)
+              .recover(err -> {
+                log.warn("TimescaleDB is installed but could not be enabled ({}); using plain tables",
+                    err.getMessage());
+                return Future.succeededFuture(false);
+              });
+        });
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = SchemaMigrator.class.getResourceAsStream("/db/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("migration missing from the JAR: " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Result of a migration run. */
+  public record SchemaInfo(int version, int appliedNow, boolean timescale) {}
+}

@@ -1,0 +1,28 @@
+package io.flexconnect.storage;
+
+import io.flexconnect.app.Checks;
+
+/**
+ * Batching of the telemetry writer.
+ *
+ * @param batchRows flush as soon as this many rows wait
+ * @param batchIntervalMs flush at the latest this long after the first row arrived
+ * @param maxPendingRows refuse new work above this many waiting rows (the caller retries later)
+ * @param rejectedKeep how many rejected messages {@code rejected_messages} keeps
+ * @param rejectedPayloadBytes how many leading payload bytes are kept per rejected message
+ */
+public record StorageConfig(
+    int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes) {
+
+  public void validate() {
+    Checks.positive("storage.batchRows", batchRows);
+    Checks.positive("storage.batchIntervalMs", batchIntervalMs);
+    Checks.positive("storage.maxPendingRows", maxPendingRows);
+    Checks.positive("storage.rejectedKeep", rejectedKeep);
+    Checks.nonNegative("storage.rejectedPayloadBytes", rejectedPayloadBytes);
+    if (maxPendingRows < batchRows) {
+      throw new io.flexconnect.app.ConfigLoader.ConfigException(
+          "storage.maxPendingRows (" + maxPendingRows + ") must be at least storage.batchRows (" + batchRows + ")");
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.flexconnect.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of one flush. Rows go in as column arrays through {@code unnest}: one round trip per
+ * statement whatever the batch size, and the same SQL on PostgreSQL and TimescaleDB.
+ */
+final class TelemetryStatements {
+
+  private static final String MS = "timestamptz 'epoch' + %s * interval '1 millisecond'";
+
+  private static final String INSERT_TELEMETRY = """
+      INSERT INTO telemetry (device_id, signal, ts, value, value_text, tags, received_at)
+      SELECT d, s, %s, v, vt, tg::jsonb, %s
+      FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[], $5::text[], $6::text[], $7::int8[])
+        AS u(d, s, t, v, vt, tg, r)
+      ON CONFLICT (device_id, signal, ts) DO UPDATE
+        SET value = EXCLUDED.value, value_text = EXCLUDED.value_text,
+            tags = EXCLUDED.tags, received_at = EXCLUDED.received_at
+      """.formatted(MS.formatted("t"), MS.formatted("r"));
+
+  // Latest value per signal: only a newer (or equal) device timestamp replaces the stored one.
+  private static final String UPSERT_SIGNALS = """
+      INSERT INTO device_signals AS ds
+        (device_id, signal, source, unit, first_ts, ts, value, value_text, tags, received_at)
+      SELECT d, s, src, un, %4$s, %1$s, v, vt, tg::jsonb, %2$s
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::float8[], $7::text[],
+                  $8::text[], $9::int8[], $10::int8[])
+        AS u(d, s, src, un, t, v, vt, tg, r, ft)
+      ON CONFLICT (device_id, signal) DO UPDATE SET
+        first_ts = LEAST(ds.first_ts, %3$s),
+        source = EXCLUDED.source,
+        unit = COALESCE(EXCLUDED.unit, ds.unit),
+        value = CASE WHEN EXCLUDED.ts >= ds.ts THEN EXCLUDED.value ELSE ds.value END,
+        value_text = CASE WHEN EXCLUDED.ts >= ds.ts THEN EXCLUDED.value_text ELSE ds.value_text END,
+        tags = CASE WHEN EXCLUDED.ts >= ds.ts THEN EXCLUDED.tags ELSE ds.tags END,
+        received_at = CASE WHEN EXCLUDED.ts >= ds.ts THEN EXCLUDED.received_at ELSE ds.received_at END,
+        ts = GREATEST(EXCLUDED.ts, ds.ts)
+      """.formatted(MS.formatted("t"), MS.formatted("r"), "EXCLUDED.first_ts", MS.formatted("ft"));
+
+  private static final String TOUCH_DEVICES = """
+      UPDATE devices d SET last_seen = x.seen
+      FROM (SELECT dev, %s AS seen FROM unnest($1::text[], $2::int8[]) AS u(dev, r)) x
+      WHERE d.device_id = x.dev AND (d.last_seen IS NULL OR d.last_seen < x.seen)
+      """.formatted(MS.formatted("r"));
+
+  private static final String INSERT_REJECTED = """
+      INSERT INTO rejected_messages (received_at, topic, reason, detail, device_id, payload_size, payload_head)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      """;
+
+  private final int rejectedKeep;
+
+  TelemetryStatements(int rejectedKeep) {
+    this.rejectedKeep = rejectedKeep;
+  }
+
+  /** Writes everything of one flush on {@code conn} (inside the caller's transaction). */
+  Future<Integer> write(SqlConnection conn, List<TelemetryRow> rows, List<RejectedMessage> rejected) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    if (!rows.isEmpty()) {
+      List<TelemetryRow> unique = lastWriteWins(rows);
+      chain = conn.preparedQuery(INSERT_TELEMETRY).execute(telemetryColumns(unique))
+          .compose(r -> conn.preparedQuery(UPSERT_SIGNALS).execute(signalColumns(unique)))
+          .compose(r -> conn.preparedQuery(TOUCH_DEVICES).execute(deviceColumns(unique)))
+          .map(r -> unique.size());
+    }
+    if (!rejected.isEmpty()) {
+      List<Tuple> tuples = new ArrayList<>(rejected.size());
+      for (RejectedMessage m : rejected) {
+        tuples.add(Tuple.of(
+            OffsetDateTime.ofInstant(Instant.ofEpochMilli(m.receivedAtMs()), ZoneOffset.UTC),
+            m.topic(), m.reason(), m.detail(), m.deviceId(), m.payloadSize(),
+            Buffer.buffer(m.payloadHead())));
+      }
+      chain = chain.compose(n -> conn.preparedQuery(INSERT_REJECTED).executeBatch(tuples).map(r -> n));
+    }
+    return chain;
+  }
+
+  /** Keeps the newest {@code rejectedKeep} rejected messages. */
+  Future<Void> pruneRejected(SqlConnection conn) {
+    return conn.preparedQuery(
+            "DELETE FROM rejected_messages WHERE id <= (SELECT max(id) FROM rejected_messages) - $1")
+        .execute(Tuple.of(rejectedKeep))
+        .mapEmpty();
+  }
+
+  /** One row per natural key; a later row replaces an earlier one (ON CONFLICT cannot take both). */
+  static List<TelemetryRow> lastWriteWins(List<TelemetryRow> rows) {
+    Map<RowKey, TelemetryRow> byKey = new LinkedHashMap<>(rows.size() * 2);
+    for (TelemetryRow row : rows) {
+      byKey.put(new RowKey(row.deviceId(), row.signal(), row.timestampMs()), row);
+    }
+    return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
+  }
+
+  private static Tuple telemetryColumns(List<TelemetryRow> rows) {
+    int n = rows.size();
+    String[] device = new String[n];
+    String[] signal = new String[n];
+    Long[] ts = new Long[n];
+    Double[] value = new Double[n];
+    String[] text = new String[n];
+    String[] tags = new String[n];
+    Long[] received = new Long[n];
+    for (int i = 0; i < n; i++) {
+      TelemetryRow row = rows.get(i);
+      device[i] = row.deviceId();
+      signal[i] = row.signal();
+      ts[i] = row.timestampMs();
+      value[i] = row.isNumeric() ? row.value() : null;
+      text[i] = row.text();
+      tags[i] = row.tagsJson();
+      received[i] = row.receivedAtMs();
+    }
+    return columns(device, signal, ts, value, text, tags, received);
+  }
+
+  private static Tuple signalColumns(List<TelemetryRow> rows) {
+    // Newest device timestamp per signal; the earliest one becomes first_ts for new signals.
+    Map<SignalKey, TelemetryRow> newest = new HashMap<>();
+    Map<SignalKey, Long> earliest = new HashMap<>();
+    for (TelemetryRow row : rows) {
+      SignalKey key = new SignalKey(row.deviceId(), row.signal());
+      newest.merge(key, row, (a, b) -> b.timestampMs() >= a.timestampMs() ? b : a);
+      earliest.merge(key, row.timestampMs(), Math::min);
+    }
+    int n = newest.size();
+    String[] device = new String[n];
+    String[] signal = new String[n];
+    String[] source = new String[n];
+    String[] unit = new String[n];
+    Long[] ts = new Long[n];
+    Double[] value = new Double[n];
+    String[] text = new String[n];
+    String[] tags = new String[n];
+    Long[] received = new Long[n];
+    Long[] first = new Long[n];
+    int i = 0;
+    for (Map.Entry<SignalKey, TelemetryRow> e : newest.entrySet()) {
+      TelemetryRow row = e.getValue();
+      device[i] = row.deviceId();
+      signal[i] = row.signal();
+      source[i] = row.source();
+      unit[i] = row.unit();
+      ts[i] = row.timestampMs();
+      value[i] = row.isNumeric() ? row.value() : null;
+      text[i] = row.text();
+      tags[i] = row.tagsJson();
+      received[i] = row.receivedAtMs();
+      first[i] = earliest.get(e.getKey());
+      i++;
+    }
+    return columns(device, signal, source, unit, ts, value, text, tags, received, first);
+  }
+
+  private static Tuple deviceColumns(List<TelemetryRow> rows) {
+    Map<String, Long> seen = new HashMap<>();
+    for (TelemetryRow row : rows) {
+      seen.merge(row.deviceId(), row.receivedAtMs(), Math::max);
+    }
+    return columns(seen.keySet().toArray(new String[0]), seen.values().toArray(new Long[0]));
+  }
+
+  /** One array parameter per column ({@code Tuple.of} would spread a single Object[] argument). */
+  private static Tuple columns(Object... arrays) {
+    Tuple tuple = Tuple.tuple();
+    for (Object array : arrays) {
+      tuple.addValue(array);
+    }
+    return tuple;
+  }
+
+  private record RowKey(String deviceId, String signal, long timestampMs) {}
+
+  private record SignalKey(String deviceId, String signal) {}
+}

@@ -1,0 +1,78 @@
+package io.flexconnect.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flexconnect.app.ConfigLoader.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private final ConfigLoader loader = new ConfigLoader();
+
+  @Test
+  void verifiesThatNoConfigurationMeansEmbeddedDefaults() {
+    FlexconnectConfig c = loader.load(null, Map.of());
+    assertThat(c.db().isEmbedded()).isTrue();
+    assertThat(c.embeddedBroker()).isTrue();
+    assertThat(c.mqtt().topicFilter()).isEqualTo("flexconnect/#");
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.ingest().maxDecompressedBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(c.ingest().maxTokenBytes()).isEqualTo(1024);
+    assertThat(c.ingest().minTimestampMillis()).isEqualTo(946_684_800_000L);
+  }
+
+  @Test
+  void verifiesThatEnvironmentVariablesOverrideTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, "{\"storage\": {\"batchRows\": 100}, \"mqtt\": {\"url\": \"mqtt://file:1883\"}}");
+    FlexconnectConfig c = loader.load(file, Map.of(
+        "FLEXCONNECT_DB_URL", "postgresql://db.example:5432/telemetry",
+        "FLEXCONNECT_MQTT_URL", "mqtts://broker.example:8883",
+        "FLEXCONNECT_STORAGE_BATCH_INTERVAL_MS", "25"));
+    assertThat(c.storage().batchRows()).isEqualTo(100);
+    assertThat(c.storage().batchIntervalMs()).isEqualTo(25);
+    assertThat(c.db().url()).isEqualTo("postgresql://db.example:5432/telemetry");
+    assertThat(c.mqtt().url()).isEqualTo("mqtts://broker.example:8883");
+    assertThat(c.embeddedBroker()).isFalse();
+  }
+
+  @Test
+  void verifiesThatAnUnknownKeyInTheFileIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, "{\"storage\": {\"batchRowz\": 100}}");
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("batchRowz");
+  }
+
+  @Test
+  void verifiesThatANonNumericEnvironmentValueNamesTheVariable() {
+    assertThatThrownBy(() -> loader.load(null, Map.of("FLEXCONNECT_HTTP_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("FLEXCONNECT_HTTP_PORT");
+  }
+
+  @Test
+  void verifiesThatInvalidValuesAreRefusedWithTheSettingName() {
+    assertThatThrownBy(() -> loader.load(null, Map.of("FLEXCONNECT_STORAGE_BATCH_ROWS", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("storage.batchRows");
+    assertThatThrownBy(() -> loader.load(null, Map.of("FLEXCONNECT_MQTT_URL", "http://x")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.url");
+  }
+
+  @Test
+  void verifiesThatTheShippedConfFileListsExactlyTheDefaults() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    assertThat(mapper.readTree(Path.of("conf/flexconnect.json").toFile())).isEqualTo(loader.defaults());
+  }
+
+  @Test
+  void verifiesThatEnvironmentNamesFollowTheKeyPaths() {
+    assertThat(loader.environmentNames())
+        .contains("FLEXCONNECT_DB_URL", "FLEXCONNECT_MQTT_URL", "FLEXCONNECT_DB_EMBEDDED_DATA_DIR",
+            "FLEXCONNECT_STORAGE_BATCH_ROWS", "FLEXCONNECT_HTTP_PORT");
+  }
+}

@@ -1,0 +1,91 @@
+package io.flexconnect.testing;
+
+import io.flexconnect.app.ConfigLoader;
+import io.flexconnect.app.FlexconnectConfig;
+import io.flexconnect.app.Platform;
+import io.flexconnect.device.DeviceRegistry;
+import io.flexconnect.mqtt.MqttAddresses;
+import io.flexconnect.mqtt.SubscriptionStatus;
+import io.flexconnect.storage.Database;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole platform against a real Mosquitto and a fresh real database, configured the way users
+ * configure it (environment overrides), with a device publisher and an HTTP client.
+ */
+public final class PlatformFixture implements AutoCloseable {
+  public final Vertx vertx;
+  public final Mosquitto broker;
+  public final String dbUrl;
+  public final Platform platform;
+  public final Http http;
+  private final FlexconnectConfig config;
+
+  private PlatformFixture(Vertx vertx, Mosquitto broker, String dbUrl, Platform platform, FlexconnectConfig config) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.dbUrl = dbUrl;
+    this.platform = platform;
+    this.config = config;
+    this.http = new Http(platform.httpPort());
+  }
+
+  public static PlatformFixture start(String name, Map<String, String> extraEnv) throws Exception {
+    Mosquitto broker = Mosquitto.start();
+    String dbUrl = TestDatabase.newDatabase(name);
+    Map<String, String> env = new HashMap<>();
+    env.put("FLEXCONNECT_DB_URL", dbUrl);
+    env.put("FLEXCONNECT_MQTT_URL", broker.url());
+    env.put("FLEXCONNECT_MQTT_CLIENT_ID", "flexconnect-test-" + name);
+    env.put("FLEXCONNECT_HTTP_HOST", "127.0.0.1");
+    env.put("FLEXCONNECT_HTTP_PORT", "0");
+    env.put("FLEXCONNECT_STORAGE_BATCH_INTERVAL_MS", "10");
+    env.putAll(extraEnv);
+    FlexconnectConfig config = new ConfigLoader().load(null, env);
+    Vertx vertx = Vertx.vertx();
+    Platform platform = Await.result(Platform.deploy(vertx, config));
+    PlatformFixture fixture = new PlatformFixture(vertx, broker, dbUrl, platform, config);
+    fixture.awaitSubscribed();
+    return fixture;
+  }
+
+  public void awaitSubscribed() {
+    Await.until("the platform's MQTT subscription", Duration.ofSeconds(20), () -> {
+      SubscriptionStatus status = Await.result(
+          vertx.eventBus().<SubscriptionStatus>request(MqttAddresses.STATUS, "")).body();
+      return status.subscribed() ? status : null;
+    });
+  }
+
+  public SubscriptionStatus status() {
+    return Await.result(vertx.eventBus().<SubscriptionStatus>request(MqttAddresses.STATUS, "")).body();
+  }
+
+  /** Registers a device with a known token. */
+  public void addDevice(String deviceId, String token) {
+    Pool pool = Database.pool(vertx, config.db(), 1);
+    try {
+      Await.result(new DeviceRegistry(pool).add(deviceId, "default", token));
+    } finally {
+      Await.result(pool.close());
+    }
+  }
+
+  public TestPublisher publisher(String clientId) {
+    return new TestPublisher(vertx, broker.port(), clientId);
+  }
+
+  public FlexconnectConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() throws Exception {
+    Await.result(vertx.close());
+    broker.close();
+  }
+}
