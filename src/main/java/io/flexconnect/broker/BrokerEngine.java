@@ -62,7 +62,7 @@ final class BrokerEngine {
       session.detach();
       log.info("Client {} connected again from {}; closing its previous connection", clientId,
           endpoint.remoteAddress());
-      old.close();
+      close(old);
     }
     if (session != null && (clean || session.cleanSession)) {
       end(session);
@@ -98,10 +98,8 @@ final class BrokerEngine {
     });
     endpoint.subscribeHandler(message -> onSubscribe(session, endpoint, message));
     endpoint.unsubscribeHandler(message -> onUnsubscribe(session, endpoint, message));
-    endpoint.disconnectHandler(v -> {
-      graceful[0] = true;
-      endpoint.close();
-    });
+    // vertx-mqtt closes the connection itself right after a DISCONNECT.
+    endpoint.disconnectHandler(v -> graceful[0] = true);
     endpoint.exceptionHandler(error -> onException(session, endpoint, error));
     endpoint.closeHandler(v -> onClose(session, endpoint, graceful[0]));
   }
@@ -132,7 +130,7 @@ final class BrokerEngine {
     } else {
       log.debug("Connection error of client {}; closing it", session.clientId, error);
     }
-    endpoint.close();
+    close(endpoint);
   }
 
   /** Ends a session for good: subscriptions go, pending deliveries settle (see {@link Session#discard}). */
@@ -155,18 +153,18 @@ final class BrokerEngine {
       counters.oversize++;
       log.warn("Client {} published {} bytes to {}, over the limit of {}; disconnecting it", session.clientId,
           payload.length(), topic, config.maxMessageBytes());
-      endpoint.close();
+      close(endpoint);
       return;
     }
     if (!TopicFilter.isValidTopicName(topic)) {
       log.warn("Client {} published to invalid topic '{}'; disconnecting it", session.clientId, topic);
-      endpoint.close();
+      close(endpoint);
       return;
     }
     if (!authorizer.mayPublish(session.clientId, topic)) {
       counters.denied++;
       log.warn("Client {} may not publish to {}; disconnecting it", session.clientId, topic);
-      endpoint.close();
+      close(endpoint);
       return;
     }
     if (qos != MqttQoS.AT_MOST_ONCE) {
@@ -232,7 +230,7 @@ final class BrokerEngine {
     } else {
       log.debug("Queue of subscriber {} still full; disconnecting publisher {}", full.clientId, publisher.clientId);
     }
-    endpoint.close();
+    close(endpoint);
   }
 
   private void retain(String topic, Buffer payload, MqttQoS qos) {
@@ -317,14 +315,23 @@ final class BrokerEngine {
       counters.ackTimeouts++;
       log.warn("Client {} left {} deliveries unacknowledged for over {}; disconnecting it", session.clientId,
           session.inflight(), config.ackTimeout());
-      session.endpoint.close();
+      close(session.endpoint);
     }
   }
 
   /** Closes every connection, for shutdown. */
   void closeAll() {
     for (MqttEndpoint endpoint : new ArrayList<>(endpoints)) {
+      close(endpoint);
+    }
+  }
+
+  /** vertx-mqtt throws when closing twice, which happens when several reasons meet on one connection. */
+  private static void close(MqttEndpoint endpoint) {
+    try {
       endpoint.close();
+    } catch (IllegalArgumentException | IllegalStateException alreadyClosed) {
+      log.trace("Connection of {} was already closed", endpoint.clientIdentifier());
     }
   }
 }

@@ -1,10 +1,12 @@
 package io.flexconnect.broker;
 
+import ch.qos.logback.classic.Level;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
+import org.slf4j.LoggerFactory;
 
 /** Starts a broker on an ephemeral loopback port and connects vertx MQTT clients to it. */
 final class BrokerFixture {
@@ -27,6 +29,13 @@ final class BrokerFixture {
 
   static BrokerConfig config() {
     return BrokerConfig.defaults().withPort(0);
+  }
+
+  /** vertx-mqtt and Netty log every packet at debug; 20,000 messages would drown the console. */
+  static void quietPacketLogs() {
+    for (String name : new String[] {"io.vertx", "io.netty"}) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.INFO);
+    }
   }
 
   int port() {

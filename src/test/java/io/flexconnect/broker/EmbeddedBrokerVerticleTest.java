@@ -20,11 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 class EmbeddedBrokerVerticleTest {
+
+  @BeforeAll
+  static void quietPacketLogs() {
+    BrokerFixture.quietPacketLogs();
+  }
 
   @Test
   void verifiesThatQos1MessageRoundTripsToManuallyAckingSubscriber(Vertx vertx, VertxTestContext ctx) {
