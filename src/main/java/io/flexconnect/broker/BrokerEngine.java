@@ -112,6 +112,7 @@ final class BrokerEngine {
     log.debug("Client {} disconnected (graceful {})", session.clientId, graceful);
     if (session.endpoint == endpoint) {
       session.detach();
+      handOverShared(session);
       if (session.cleanSession) {
         end(session);
       }
@@ -133,9 +134,37 @@ final class BrokerEngine {
     close(endpoint);
   }
 
+  /**
+   * Gives the deliveries a shared subscription routed to a departed member to connected members
+   * of the same group, so that one platform instance going away neither loses nor stalls them
+   * (MQTT 5, 4.8.2, allows this; the departed one may have processed some: at least once).
+   */
+  private void handOverShared(Session departed) {
+    List<Delivery> orphans = departed.takeShared(group -> group.pickConnectedExcept(departed) >= 0);
+    if (orphans.isEmpty()) {
+      return;
+    }
+    log.info("Handing {} shared-subscription deliveries of departed client {} to other members",
+        orphans.size(), departed.clientId);
+    Set<Session> receivers = new LinkedHashSet<>();
+    for (Delivery orphan : orphans) {
+      int i = orphan.via.pickConnectedExcept(departed);
+      Session member = orphan.via.member(i);
+      MqttQoS qos = orphan.qos == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : orphan.via.qos(i);
+      // Bounded by what the departed member held; may overshoot the receiver's queue bound once.
+      member.enqueue(orphan.reroutedAs(qos));
+      if (qos == MqttQoS.AT_MOST_ONCE && orphan.qos != MqttQoS.AT_MOST_ONCE) {
+        orphan.settle();
+      }
+      receivers.add(member);
+    }
+    receivers.forEach(Session::drain);
+  }
+
   /** Ends a session for good: subscriptions go, pending deliveries settle (see {@link Session#discard}). */
   private void end(Session session) {
     index.removeAll(session);
+    handOverShared(session);
     session.subscriptions.clear();
     sessions.remove(session.clientId, session);
     session.discard();
@@ -213,7 +242,7 @@ final class BrokerEngine {
         tracked.expectOne();
       }
       MqttQoS deliveryQos = atLeastOnce ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-      target.session().enqueue(new Delivery(topic, payload, deliveryQos, false, tracked));
+      target.session().enqueue(new Delivery(topic, payload, deliveryQos, false, tracked, target.via()));
     }
     for (SubscriptionIndex.Target target : targets) {
       target.session().drain();
@@ -285,7 +314,7 @@ final class BrokerEngine {
       MqttQoS subscribed = session.subscriptions.get(filter);
       for (RetainedStore.Retained message2 : retained.matching(filter)) {
         MqttQoS qos = subscribed == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : message2.qos();
-        session.enqueue(new Delivery(message2.topic(), message2.payload(), qos, true, null));
+        session.enqueue(new Delivery(message2.topic(), message2.payload(), qos, true, null, null));
       }
     }
     session.drain();

@@ -3,12 +3,15 @@ package io.flexconnect.broker;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The broker-side state of one client id: its subscriptions, its outbound flow control (an
@@ -149,6 +152,33 @@ final class Session {
     for (Delivery delivery : dropped) {
       delivery.settle();
     }
+  }
+
+  /**
+   * Removes the deliveries that shared subscriptions routed here and that {@code movable} lets go,
+   * queued and in flight alike, so that another member of the group can take them over.
+   */
+  List<Delivery> takeShared(Predicate<SharedGroup> movable) {
+    List<Delivery> taken = new ArrayList<>();
+    Iterator<Delivery> inflightIt = inflight.values().iterator();
+    while (inflightIt.hasNext()) {
+      Delivery delivery = inflightIt.next();
+      if (delivery.via != null && movable.test(delivery.via)) {
+        inflightIt.remove();
+        counters.inflightNow--;
+        taken.add(delivery);
+      }
+    }
+    int queuedBefore = queue.size();
+    queue.removeIf(delivery -> {
+      boolean move = delivery.via != null && movable.test(delivery.via);
+      if (move) {
+        taken.add(delivery);
+      }
+      return move;
+    });
+    counters.queuedNow -= queuedBefore - queue.size();
+    return taken;
   }
 
   /** Nanoseconds the oldest unacknowledged delivery has waited, 0 when none. */

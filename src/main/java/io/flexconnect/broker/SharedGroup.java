@@ -66,6 +66,20 @@ final class SharedGroup {
     return chosen;
   }
 
+  /** Round-robin over connected members other than {@code leaving}; -1 when there is none. */
+  int pickConnectedExcept(Session leaving) {
+    int size = members.size();
+    for (int step = 0; step < size; step++) {
+      int i = (next + step) % size;
+      Session member = members.get(i);
+      if (member != leaving && member.isConnected()) {
+        next = (i + 1) % size;
+        return i;
+      }
+    }
+    return -1;
+  }
+
   Session member(int index) {
     return members.get(index);
   }

@@ -14,8 +14,11 @@ import java.util.Map;
  */
 final class SubscriptionIndex {
 
-  /** A session to deliver to, at the QoS granted for the best of its matching filters. */
-  record Target(Session session, MqttQoS qos) {
+  /**
+   * A session to deliver to, at the QoS granted for the best of its matching filters; {@code via}
+   * is the shared group that chose it, null for plain subscriptions.
+   */
+  record Target(Session session, MqttQoS qos, SharedGroup via) {
   }
 
   private final Map<String, Map<Session, MqttQoS>> exact = new HashMap<>();
@@ -74,11 +77,11 @@ final class SubscriptionIndex {
       }
     }
     List<Target> targets = new ArrayList<>(plain.size() + 1);
-    plain.forEach((session, qos) -> targets.add(new Target(session, qos)));
+    plain.forEach((session, qos) -> targets.add(new Target(session, qos, null)));
     for (SharedGroup group : shared.values()) {
       if (TopicFilter.matches(group.filter, topic)) {
         int i = group.pick();
-        targets.add(new Target(group.member(i), group.qos(i)));
+        targets.add(new Target(group.member(i), group.qos(i), group));
       }
     }
     return targets;

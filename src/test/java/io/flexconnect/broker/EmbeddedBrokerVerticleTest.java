@@ -244,6 +244,49 @@ class EmbeddedBrokerVerticleTest {
   }
 
   @Test
+  void verifiesThatSharedDeliveriesOfADepartedMemberGoToTheOtherMembers(Vertx vertx, VertxTestContext ctx) {
+    int count = 10;
+    Map<String, Boolean> ackedByB = new ConcurrentHashMap<>();
+    AtomicInteger receivedByA = new AtomicInteger();
+    AtomicInteger pubacks = new AtomicInteger();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient a = f.manualAckClient("instance-a", false);
+      MqttClient b = f.manualAckClient("instance-b", false);
+      MqttClient pub = f.publisher("pub");
+      // Instance A takes its share but never acknowledges, then goes away for good.
+      a.publishHandler(message -> {
+        if (receivedByA.incrementAndGet() == count / 2) {
+          a.disconnect();
+        }
+      });
+      b.publishHandler(message -> {
+        ackedByB.put(message.payload().toString(), Boolean.TRUE);
+        message.ack();
+      });
+      pub.publishCompletionHandler(id -> {
+        if (pubacks.incrementAndGet() == count) {
+          ctx.verify(() -> {
+            assertThat(ackedByB).hasSize(count);
+            assertThat(f.broker.stats().inflightNow()).isZero();
+            ctx.completeNow();
+          });
+        }
+      });
+      return f.connect(a)
+          .compose(c -> BrokerFixture.subscribe(a, "$share/ingest/data/#", 1))
+          .compose(v -> f.connect(b))
+          .compose(c -> BrokerFixture.subscribe(b, "$share/ingest/data/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> {
+            for (int i = 0; i < count; i++) {
+              pub.publish("data/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
+            }
+            return Future.succeededFuture();
+          });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
   void verifiesThatOversizePublishDisconnectsThePublisher(Vertx vertx, VertxTestContext ctx) {
     BrokerConfig config = BrokerFixture.config().withMaxMessageBytes(1024);
     BrokerFixture.start(vertx, config).compose(f -> {
