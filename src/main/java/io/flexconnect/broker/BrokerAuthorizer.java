@@ -1,0 +1,33 @@
+package io.flexconnect.broker;
+
+import io.vertx.mqtt.MqttAuth;
+
+/**
+ * The seam through which the platform decides who may connect, publish and subscribe.
+ * Called on the broker's event loop for every packet concerned, so implementations must be
+ * fast and must not block (look decisions up in memory, refresh them elsewhere).
+ */
+public interface BrokerAuthorizer {
+
+  /** Lets everybody do everything: the zero-config default on a loopback listener. */
+  BrokerAuthorizer ALLOW_ALL = new BrokerAuthorizer() { };
+
+  /**
+   * @param clientId client identifier from CONNECT
+   * @param auth     user name and password, {@code null} when the client sent none
+   * @param tls      whether the connection came in over TLS (for client-certificate identities later)
+   */
+  default boolean mayConnect(String clientId, MqttAuth auth, boolean tls) {
+    return true;
+  }
+
+  /** A refused publish disconnects the client: MQTT 3.1.1 has no negative PUBACK. */
+  default boolean mayPublish(String clientId, String topic) {
+    return true;
+  }
+
+  /** A refused subscription gets the failure return code 0x80 in SUBACK. */
+  default boolean maySubscribe(String clientId, String topicFilter) {
+    return true;
+  }
+}

@@ -1,0 +1,95 @@
+package io.flexconnect.broker;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process MQTT 3.1.1 broker of zero-config mode. Deploy exactly one instance per broker
+ * (all sessions live on its event loop); several brokers may run in one JVM.
+ *
+ * <p>Guarantees towards the platform: a QoS 1 publish is acknowledged to the device only when
+ * every QoS 1 subscription it was routed to has acknowledged it (ack-through); persistent
+ * subscriber sessions keep unacknowledged messages across reconnects; queues are bounded and a
+ * full queue disconnects publishers instead of dropping messages.
+ */
+public final class EmbeddedBrokerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBrokerVerticle.class);
+  /** PUBLISH overhead beyond the payload: topic (up to 65535 + 2), packet id, fixed header. */
+  private static final int MAX_HEADER_BYTES = 65_535 + 2 + 2 + 5;
+
+  private final BrokerConfig config;
+  private final BrokerEngine engine;
+  private final List<MqttServer> servers = new ArrayList<>();
+
+  public EmbeddedBrokerVerticle(BrokerConfig config) {
+    this(config, BrokerAuthorizer.ALLOW_ALL);
+  }
+
+  public EmbeddedBrokerVerticle(BrokerConfig config, BrokerAuthorizer authorizer) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.engine = new BrokerEngine(config, Objects.requireNonNull(authorizer, "authorizer"));
+  }
+
+  @Override
+  public Future<?> start() {
+    List<Future<MqttServer>> listening = new ArrayList<>();
+    for (MqttServerOptions options : listenerOptions()) {
+      MqttServer server = MqttServer.create(vertx, options)
+          .endpointHandler(engine::onEndpoint)
+          .exceptionHandler(error -> log.debug("MQTT listener error", error));
+      servers.add(server);
+      listening.add(server.listen());
+    }
+    if (!config.ackTimeout().isZero()) {
+      long period = Math.max(100, config.ackTimeout().toMillis() / 4);
+      vertx.setPeriodic(period, id -> engine.checkAckTimeouts());
+    }
+    return Future.all(listening)
+        .onSuccess(done -> log.info("Embedded MQTT broker listening on {}:{}", config.host(), actualPort()));
+  }
+
+  /**
+   * The one place where listeners are declared; the TLS listener with client certificates (8883)
+   * will be a second entry sharing the same engine.
+   */
+  private List<MqttServerOptions> listenerOptions() {
+    MqttServerOptions plain = new MqttServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        // Room for the largest topic, so that our own payload check (counted, logged) decides.
+        .setMaxMessageSize(config.maxMessageBytes() + MAX_HEADER_BYTES)
+        .setMaxClientIdLength(config.maxClientIdLength());
+    return List.of(plain);
+  }
+
+  @Override
+  public Future<?> stop() {
+    engine.closeAll();
+    List<Future<Void>> closing = new ArrayList<>();
+    for (MqttServer server : servers) {
+      closing.add(server.close());
+    }
+    return Future.all(closing);
+  }
+
+  /** The port the plain listener is bound to (the ephemeral one when configured with 0); after start. */
+  public int actualPort() {
+    return servers.isEmpty() ? -1 : servers.get(0).actualPort();
+  }
+
+  /** Current counters; exact when called on the broker's context, possibly slightly stale elsewhere. */
+  public BrokerStats stats() {
+    return engine.stats();
+  }
+
+  public BrokerConfig brokerConfig() {
+    return config;
+  }
+}

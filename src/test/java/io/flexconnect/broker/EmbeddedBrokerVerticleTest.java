@@ -1,0 +1,444 @@
+package io.flexconnect.broker;
+
+import static io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE;
+import static io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.mqtt.MqttClient;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class EmbeddedBrokerVerticleTest {
+
+  @BeforeAll
+  static void quietPacketLogs() {
+    BrokerFixture.quietPacketLogs();
+  }
+
+  @Test
+  void verifiesThatQos1MessageRoundTripsToManuallyAckingSubscriber(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint received = ctx.checkpoint();
+    Checkpoint pubacked = ctx.checkpoint();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> ctx.verify(() -> {
+        assertThat(message.topicName()).isEqualTo("dev/1/telemetry");
+        assertThat(message.payload().toString()).isEqualTo("hello");
+        assertThat(message.qosLevel()).isEqualTo(AT_LEAST_ONCE);
+        assertThat(message.isDup()).isFalse();
+        message.ack();
+        received.flag();
+      }));
+      pub.publishCompletionHandler(id -> pubacked.flag());
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "dev/+/telemetry", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1/telemetry", Buffer.buffer("hello"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatPublisherGetsPubackOnlyAfterSubscriberAcked(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean subscriberAcked = new AtomicBoolean();
+    AtomicBoolean publisherAcked = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> vertx.setTimer(500, t -> ctx.verify(() -> {
+        assertThat(publisherAcked).as("PUBACK before the subscriber acked").isFalse();
+        subscriberAcked.set(true);
+        message.ack();
+      })));
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(subscriberAcked).isTrue();
+        publisherAcked.set(true);
+        ctx.completeNow();
+      }));
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatUnmatchedPublishIsAcknowledgedAtOnce(Vertx vertx, VertxTestContext ctx) {
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient pub = f.publisher("pub");
+      pub.publishCompletionHandler(id -> ctx.completeNow());
+      return f.connect(pub).compose(c -> pub.publish("nobody/listens", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatPersistentSessionRedeliversUnackedMessageWithDupAfterReconnect(Vertx vertx,
+      VertxTestContext ctx) {
+    AtomicBoolean redeliveryAcked = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient first = f.manualAckClient("platform", false);
+      MqttClient second = f.manualAckClient("platform", false);
+      MqttClient pub = f.publisher("pub");
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(redeliveryAcked).as("PUBACK before the redelivery was acked").isTrue();
+        ctx.completeNow();
+      }));
+      second.publishHandler(message -> ctx.verify(() -> {
+        assertThat(message.payload().toString()).isEqualTo("keep-me");
+        assertThat(message.isDup()).isTrue();
+        redeliveryAcked.set(true);
+        message.ack();
+      }));
+      first.publishHandler(message -> ctx.verify(() -> {
+        assertThat(message.isDup()).isFalse();
+        // Leave without acking: the broker must keep the message for this session.
+        first.disconnect()
+            .compose(v -> {
+              Future<Void> pause = Future.future(p -> vertx.setTimer(300, t -> p.complete()));
+              return pause;
+            })
+            .compose(v -> {
+              ctx.verify(() -> assertThat(f.broker.stats().inflightNow()).isEqualTo(1));
+              return f.connect(second);
+            })
+            .onFailure(ctx::failNow);
+      }));
+      return f.connect(first)
+          .compose(c -> BrokerFixture.subscribe(first, "dev/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("keep-me"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatInflightWindowIsNeverExceededAndOrderIsKept(Vertx vertx, VertxTestContext ctx) {
+    int count = 50;
+    AtomicInteger outstanding = new AtomicInteger();
+    AtomicInteger maxOutstanding = new AtomicInteger();
+    AtomicInteger pubacks = new AtomicInteger();
+    List<String> payloads = Collections.synchronizedList(new ArrayList<>());
+    BrokerConfig config = BrokerFixture.config().withMaxInflightPerSession(5);
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> {
+        maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+        payloads.add(message.payload().toString());
+        vertx.setTimer(5, t -> {
+          outstanding.decrementAndGet();
+          message.ack();
+        });
+      });
+      pub.publishCompletionHandler(id -> {
+        if (pubacks.incrementAndGet() == count) {
+          ctx.verify(() -> {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+              expected.add("m-" + i);
+            }
+            assertThat(payloads).containsExactlyElementsOf(expected);
+            assertThat(maxOutstanding.get()).isEqualTo(5);
+            assertThat(f.broker.stats().acked()).isEqualTo(count);
+            ctx.completeNow();
+          });
+        }
+      });
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "q/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> {
+            for (int i = 0; i < count; i++) {
+              pub.publish("q/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
+            }
+            return Future.succeededFuture();
+          });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatWildcardsFollowTheMqttRules(Vertx vertx, VertxTestContext ctx) {
+    Map<String, List<String>> expected = Map.of(
+        "a/+/c", List.of("a/x/c", "a/b/c"),
+        "a/#", List.of("a/x/c", "a/b", "a", "a/b/c"),
+        "+/b/#", List.of("a/b", "x/b/y", "a/b/c"),
+        "#", List.of("a/x/c", "a/b", "x/b/y", "a", "a/b/c"),
+        "$SYS/#", List.of("$SYS/load", "$SYS/end"));
+    List<String> published = List.of("a/x/c", "a/b", "x/b/y", "$SYS/load", "a", "a/b/c", "$SYS/end");
+    Checkpoint done = ctx.checkpoint(expected.size());
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      Future<Void> subscribed = Future.succeededFuture();
+      for (Map.Entry<String, List<String>> entry : expected.entrySet()) {
+        MqttClient sub = f.publisher("sub-" + entry.getKey().hashCode());
+        List<String> topics = Collections.synchronizedList(new ArrayList<>());
+        String last = entry.getValue().get(entry.getValue().size() - 1);
+        sub.publishHandler(message -> {
+          topics.add(message.topicName());
+          if (message.topicName().equals(last)) {
+            ctx.verify(() -> assertThat(topics).as(entry.getKey()).containsExactlyElementsOf(entry.getValue()));
+            done.flag();
+          }
+        });
+        subscribed = subscribed.compose(v -> f.connect(sub))
+            .compose(c -> BrokerFixture.subscribe(sub, entry.getKey(), 1));
+      }
+      MqttClient pub = f.publisher("pub");
+      return subscribed.compose(v -> f.connect(pub)).compose(c -> {
+        for (String topic : published) {
+          pub.publish(topic, Buffer.buffer(topic), AT_LEAST_ONCE, false, false);
+        }
+        return Future.succeededFuture();
+      });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatSharedSubscriptionSplitsMessagesWithoutDuplicates(Vertx vertx, VertxTestContext ctx) {
+    int count = 100;
+    Map<String, String> receivedBy = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> perMember = new ConcurrentHashMap<>();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      Future<Void> subscribed = Future.succeededFuture();
+      for (String member : List.of("instance-a", "instance-b")) {
+        MqttClient sub = f.publisher(member);
+        perMember.put(member, new AtomicInteger());
+        sub.publishHandler(message -> {
+          String previous = receivedBy.putIfAbsent(message.payload().toString(), member);
+          ctx.verify(() -> assertThat(previous).as("duplicate of %s", message.payload()).isNull());
+          perMember.get(member).incrementAndGet();
+          if (receivedBy.size() == count) {
+            ctx.verify(() -> {
+              assertThat(perMember.get("instance-a").get()).isEqualTo(count / 2);
+              assertThat(perMember.get("instance-b").get()).isEqualTo(count / 2);
+            });
+            ctx.completeNow();
+          }
+        });
+        subscribed = subscribed.compose(v -> f.connect(sub))
+            .compose(c -> BrokerFixture.subscribe(sub, "$share/ingest/data/#", 1));
+      }
+      MqttClient pub = f.publisher("pub");
+      return subscribed.compose(v -> f.connect(pub)).compose(c -> {
+        for (int i = 0; i < count; i++) {
+          pub.publish("data/" + (i % 7), Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
+        }
+        return Future.succeededFuture();
+      });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatSharedDeliveriesOfADepartedMemberGoToTheOtherMembers(Vertx vertx, VertxTestContext ctx) {
+    int count = 10;
+    Map<String, Boolean> ackedByB = new ConcurrentHashMap<>();
+    AtomicInteger receivedByA = new AtomicInteger();
+    AtomicInteger pubacks = new AtomicInteger();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient a = f.manualAckClient("instance-a", false);
+      MqttClient b = f.manualAckClient("instance-b", false);
+      MqttClient pub = f.publisher("pub");
+      // Instance A takes its share but never acknowledges, then goes away for good.
+      a.publishHandler(message -> {
+        if (receivedByA.incrementAndGet() == count / 2) {
+          a.disconnect();
+        }
+      });
+      b.publishHandler(message -> {
+        ackedByB.put(message.payload().toString(), Boolean.TRUE);
+        message.ack();
+      });
+      pub.publishCompletionHandler(id -> {
+        if (pubacks.incrementAndGet() == count) {
+          ctx.verify(() -> {
+            assertThat(ackedByB).hasSize(count);
+            assertThat(f.broker.stats().inflightNow()).isZero();
+            ctx.completeNow();
+          });
+        }
+      });
+      return f.connect(a)
+          .compose(c -> BrokerFixture.subscribe(a, "$share/ingest/data/#", 1))
+          .compose(v -> f.connect(b))
+          .compose(c -> BrokerFixture.subscribe(b, "$share/ingest/data/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> {
+            for (int i = 0; i < count; i++) {
+              pub.publish("data/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
+            }
+            return Future.succeededFuture();
+          });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatOversizePublishDisconnectsThePublisher(Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = BrokerFixture.config().withMaxMessageBytes(1024);
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient pub = f.publisher("big");
+      pub.closeHandler(v -> ctx.verify(() -> {
+        assertThat(f.broker.stats().oversize()).isEqualTo(1);
+        assertThat(f.broker.stats().messagesIn()).isZero();
+        ctx.completeNow();
+      }));
+      return f.connect(pub)
+          .compose(c -> pub.publish("dev/1", Buffer.buffer(new byte[1025]), AT_MOST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatPacketBeyondTheDecoderLimitDisconnectsThePublisher(Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = BrokerFixture.config().withMaxMessageBytes(1024);
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient pub = f.publisher("huge");
+      pub.closeHandler(v -> vertx.setTimer(100, t -> ctx.verify(() -> {
+        assertThat(f.broker.stats().oversize()).isEqualTo(1);
+        ctx.completeNow();
+      })));
+      return f.connect(pub)
+          .compose(c -> pub.publish("dev/1", Buffer.buffer(new byte[512 * 1024]), AT_MOST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatFullQueueDisconnectsThePublisherInsteadOfDropping(Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = BrokerFixture.config().withMaxInflightPerSession(1).withMaxQueuedPerSession(3);
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient sub = f.manualAckClient("slow", false);
+      MqttClient pub = f.publisher("pub");
+      pub.closeHandler(v -> vertx.setTimer(100, t -> ctx.verify(() -> {
+        BrokerStats stats = f.broker.stats();
+        assertThat(stats.overflows()).isEqualTo(1);
+        assertThat(stats.inflightNow()).isEqualTo(1);
+        assertThat(stats.queuedNow()).isEqualTo(3);
+        assertThat(stats.messagesIn()).isEqualTo(4);
+        ctx.completeNow();
+      })));
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> {
+            for (int i = 0; i < 10; i++) {
+              pub.publish("dev/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
+            }
+            return Future.succeededFuture();
+          });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatNewConnectionWithSameClientIdTakesOver(Vertx vertx, VertxTestContext ctx) {
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient first = f.publisher("device-7");
+      MqttClient second = f.publisher("device-7");
+      first.closeHandler(v -> vertx.setTimer(100, t -> ctx.verify(() -> {
+        assertThat(second.isConnected()).isTrue();
+        assertThat(f.broker.stats().connectionsNow()).isEqualTo(1);
+        ctx.completeNow();
+      })));
+      return f.connect(first).compose(c -> f.connect(second));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatRetainedMessageIsDeliveredToLaterSubscriber(Vertx vertx, VertxTestContext ctx) {
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient pub = f.publisher("pub");
+      MqttClient sub = f.publisher("sub");
+      sub.publishHandler(message -> ctx.verify(() -> {
+        assertThat(message.topicName()).isEqualTo("cfg/device-1");
+        assertThat(message.payload().toString()).isEqualTo("v2");
+        assertThat(message.isRetain()).isTrue();
+        ctx.completeNow();
+      }));
+      Future<Void> pubacked = Future.future(p -> pub.publishCompletionHandler(id -> p.tryComplete()));
+      return f.connect(pub)
+          .compose(c -> pub.publish("cfg/device-1", Buffer.buffer("v2"), AT_LEAST_ONCE, false, true))
+          .compose(id -> pubacked)
+          .compose(v -> f.connect(sub))
+          .compose(c -> BrokerFixture.subscribe(sub, "cfg/#", 1));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatAuthorizerCanRefuseAPublish(Vertx vertx, VertxTestContext ctx) {
+    BrokerAuthorizer authorizer = new BrokerAuthorizer() {
+      @Override
+      public boolean mayPublish(String clientId, String topic) {
+        return !topic.startsWith("admin/");
+      }
+    };
+    BrokerFixture.start(vertx, BrokerFixture.config(), authorizer).compose(f -> {
+      MqttClient pub = f.publisher("intruder");
+      pub.closeHandler(v -> ctx.verify(() -> {
+        assertThat(f.broker.stats().denied()).isEqualTo(1);
+        ctx.completeNow();
+      }));
+      return f.connect(pub)
+          .compose(c -> pub.publish("admin/reset", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void verifiesThatBacklogOf20000MessagesReachesSlowSubscriberWithoutLoss(Vertx vertx, VertxTestContext ctx) {
+    int count = 20_000;
+    Map<String, Boolean> received = new ConcurrentHashMap<>();
+    AtomicInteger pubacks = new AtomicInteger();
+    List<io.vertx.mqtt.messages.MqttPublishMessage> unacked = Collections.synchronizedList(new ArrayList<>());
+    BrokerConfig config = BrokerFixture.config().withMaxInflightPerSession(100);
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient sub = f.manualAckClient("platform", false);
+      MqttClient pub = f.publisher("device");
+      sub.publishHandler(message -> {
+        received.put(message.payload().toString(), Boolean.TRUE);
+        unacked.add(message);
+      });
+      // A slow consumer: acknowledges what it has, in batches, every 10 ms.
+      vertx.setPeriodic(10, t -> {
+        List<io.vertx.mqtt.messages.MqttPublishMessage> batch;
+        synchronized (unacked) {
+          batch = new ArrayList<>(unacked);
+          unacked.clear();
+        }
+        batch.forEach(io.vertx.mqtt.messages.MqttPublishMessage::ack);
+      });
+      pub.publishCompletionHandler(id -> {
+        if (pubacks.incrementAndGet() == count) {
+          vertx.setTimer(100, t -> ctx.verify(() -> {
+            assertThat(received).hasSize(count);
+            BrokerStats stats = f.broker.stats();
+            assertThat(stats.acked()).isEqualTo(count);
+            assertThat(stats.inflightNow()).isZero();
+            assertThat(stats.queuedNow()).isZero();
+            ctx.completeNow();
+          }));
+        }
+      });
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "telemetry/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> {
+            for (int i = 0; i < count; i++) {
+              pub.publish("telemetry/device", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
+            }
+            return Future.succeededFuture();
+          });
+    }).onFailure(ctx::failNow);
+  }
+}
