@@ -1,0 +1,38 @@
+package io.flexconnect.app;
+
+/** What the {@code run} command prints once everything listens. */
+final class Banner {
+  private Banner() {}
+
+  static String text(FlexconnectConfig config, int httpPort, boolean embeddedDb, boolean embeddedBroker) {
+    String mqtt = config.mqtt().url();
+    String db = embeddedDb
+        ? "embedded PostgreSQL on 127.0.0.1:" + config.db().embedded().port() + " (data in "
+            + config.db().embedded().dataDir() + ")"
+        : redact(config.db().url());
+    String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+    return """
+
+        Flexconnect is running.
+          MQTT     %s%s  (subscribed to '%s')
+          Database %s
+          REST     http://%s:%d/api/v1   health: http://%s:%d/health
+
+        First steps:
+          java -jar target/flexconnect.jar device add my-device-01
+          mosquitto_pub -p %d -q 1 -t flexconnect/my-device-01/json -m '{"device_id":"my-device-01","token":"<token>","points":[{"timestamp":'$(date +%%s000)',"fields":[{"name":"temperature","value":22.5}]}]}'
+          curl 'http://%s:%d/api/v1/devices/my-device-01/latest'
+
+        """.formatted(mqtt, embeddedBroker ? " (embedded broker)" : "", config.mqtt().topicFilter(),
+        db, host, httpPort, host, httpPort, mqttPort(mqtt), host, httpPort);
+  }
+
+  private static int mqttPort(String url) {
+    return io.flexconnect.mqtt.BrokerAddress.parse(url).port();
+  }
+
+  /** A database URL without its password. */
+  static String redact(String url) {
+    return url.replaceAll("://([^:/@]+):[^@]*@", "://$1:***@");
+  }
+}

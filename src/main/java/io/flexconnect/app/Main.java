@@ -1,0 +1,91 @@
+package io.flexconnect.app;
+
+import io.flexconnect.app.ConfigLoader.ConfigException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command-line entry point of the fat JAR.
+ *
+ * <pre>
+ * java -jar flexconnect.jar [run]                  start the platform
+ * java -jar flexconnect.jar device add ID [...]    register a device
+ * java -jar flexconnect.jar config                 print the effective configuration keys
+ * </pre>
+ *
+ * Global option {@code --config FILE} (default {@code conf/flexconnect.json} when present, or
+ * {@code $FLEXCONNECT_CONFIG}).
+ */
+public final class Main {
+  static final String USAGE = """
+      usage: java -jar flexconnect.jar [--config FILE] COMMAND
+
+      commands:
+        run                    start the platform (the default): with no configuration it runs an
+                               embedded MQTT broker and an embedded PostgreSQL
+      %s
+        env                    list the environment variables that override configuration
+        help                   this text
+      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing());
+
+  private Main() {}
+
+  public static void main(String[] argv) {
+    System.exit(run(List.of(argv), System.getenv(), System.out, System.err));
+  }
+
+  static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
+    List<String> args = new ArrayList<>(argv);
+    Path configFile = configFile(args, env);
+    String command = args.isEmpty() ? "run" : args.remove(0);
+    try {
+      if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
+        out.print(USAGE);
+        return 0;
+      }
+      if (command.equals("env")) {
+        new ConfigLoader().environmentNames().forEach(out::println);
+        return 0;
+      }
+      FlexconnectConfig config = new ConfigLoader().load(configFile, env);
+      return switch (command) {
+        case "run" -> PlatformRunner.runUntilStopped(config, out);
+        case "device" -> DeviceCli.run(args, config, out, err);
+        default -> {
+          err.println("unknown command '" + command + "'\n\n" + USAGE);
+          yield 2;
+        }
+      };
+    } catch (ConfigException e) {
+      err.println("configuration error: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("error: " + e);
+      return 1;
+    }
+  }
+
+  private static Path configFile(List<String> args, Map<String, String> env) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--config") && i + 1 < args.size()) {
+        Path file = Path.of(args.get(i + 1));
+        args.remove(i + 1);
+        args.remove(i);
+        if (!Files.isRegularFile(file)) {
+          throw new ConfigException("--config " + file + ": no such file");
+        }
+        return file;
+      }
+    }
+    String fromEnv = env.get("FLEXCONNECT_CONFIG");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv);
+    }
+    Path local = Path.of("conf", "flexconnect.json");
+    return Files.isRegularFile(local) ? local : null;
+  }
+}
