@@ -116,6 +116,8 @@ public final class MqttIngestVerticle extends VerticleBase {
   private void onPublish(MqttPublishMessage message) {
     received++;
     inFlight++;
+    log.debug("Received {} bytes on '{}' (packet {}, dup {})", message.payload().length(), message.topicName(),
+        message.messageId(), message.isDup());
     RawMessage raw = new RawMessage(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
     deliver(raw, message, connection, config.retryMinMs());
   }

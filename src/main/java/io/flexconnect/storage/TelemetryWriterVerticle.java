@@ -113,6 +113,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       flushing = false;
       if (ar.succeeded()) {
         stats.recordFlush(rows.size(), rejected.size(), System.nanoTime() - started);
+        log.debug("Committed {} rows and {} rejections", rows.size(), rejected.size());
         if (failing) {
           log.info("Storage recovered: writes succeed again");
           failing = false;

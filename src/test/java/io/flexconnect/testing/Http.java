@@ -10,7 +10,11 @@ import java.time.Duration;
 
 /** A real HTTP client (the JDK's) against the platform's REST API. */
 public final class Http {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as most API clients speak it; the JDK would otherwise try an h2c upgrade first.
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private final String base;
 
   public Http(int port) {
@@ -20,7 +24,7 @@ public final class Http {
   public Response get(String path) {
     try {
       HttpResponse<String> r = client.send(
-          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
     } catch (IOException e) {
