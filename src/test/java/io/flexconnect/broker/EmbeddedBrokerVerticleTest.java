@@ -4,6 +4,7 @@ import static io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE;
 import static io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.mqtt.MqttClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -283,6 +285,68 @@ class EmbeddedBrokerVerticleTest {
             }
             return Future.succeededFuture();
           });
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatQos2PublishIsDeliveredAsQos1AndCompletedAfterTheSubscriberAcked(Vertx vertx,
+      VertxTestContext ctx) {
+    AtomicBoolean subscriberAcked = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> vertx.setTimer(300, t -> ctx.verify(() -> {
+        assertThat(message.qosLevel()).isEqualTo(AT_LEAST_ONCE);
+        subscriberAcked.set(true);
+        message.ack();
+      })));
+      // For QoS 2 the vertx client reports completion on PUBCOMP, after PUBREC and PUBREL.
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(subscriberAcked).isTrue();
+        ctx.completeNow();
+      }));
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 2))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), MqttQoS.EXACTLY_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatCleanSessionSubscriberLeavingReleasesThePublisher(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean subscriberGone = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> sub.disconnect().onSuccess(v -> subscriberGone.set(true)));
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(subscriberGone).isTrue();
+        assertThat(f.broker.stats().acked()).isZero();
+        ctx.completeNow();
+      }));
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatSubscriberNotAckingWithinTheTimeoutIsDisconnected(Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = BrokerFixture.config().withAckTimeout(Duration.ofMillis(300));
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient sub = f.manualAckClient("stuck", false);
+      MqttClient pub = f.publisher("pub");
+      sub.closeHandler(v -> ctx.verify(() -> {
+        BrokerStats stats = f.broker.stats();
+        assertThat(stats.ackTimeouts()).isEqualTo(1);
+        assertThat(stats.inflightNow()).as("kept for redelivery").isEqualTo(1);
+        ctx.completeNow();
+      }));
+      return f.connect(sub)
+          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
   }
 
