@@ -50,8 +50,7 @@ class EmbeddedBrokerVerticleTest {
         received.flag();
       }));
       pub.publishCompletionHandler(id -> pubacked.flag());
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/+/telemetry", 1))
+      return f.connectAndSubscribe(sub, "dev/+/telemetry", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1/telemetry", Buffer.buffer("hello"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -74,8 +73,7 @@ class EmbeddedBrokerVerticleTest {
         publisherAcked.set(true);
         ctx.completeNow();
       }));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+      return f.connectAndSubscribe(sub, "dev/#", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -122,8 +120,7 @@ class EmbeddedBrokerVerticleTest {
             })
             .onFailure(ctx::failNow);
       }));
-      return f.connect(first)
-          .compose(c -> BrokerFixture.subscribe(first, "dev/#", 1))
+      return f.connectAndSubscribe(first, "dev/#", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("keep-me"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -162,15 +159,9 @@ class EmbeddedBrokerVerticleTest {
           });
         }
       });
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "q/#", 1))
+      return f.connectAndSubscribe(sub, "q/#", 1)
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < count; i++) {
-              pub.publish("q/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "q/1", count));
     }).onFailure(ctx::failNow);
   }
 
@@ -232,8 +223,7 @@ class EmbeddedBrokerVerticleTest {
             ctx.completeNow();
           }
         });
-        subscribed = subscribed.compose(v -> f.connect(sub))
-            .compose(c -> BrokerFixture.subscribe(sub, "$share/ingest/data/#", 1));
+        subscribed = subscribed.compose(v -> f.connectAndSubscribe(sub, "$share/ingest/data/#", 1));
       }
       MqttClient pub = f.publisher("pub");
       return subscribed.compose(v -> f.connect(pub)).compose(c -> {
@@ -274,17 +264,10 @@ class EmbeddedBrokerVerticleTest {
           });
         }
       });
-      return f.connect(a)
-          .compose(c -> BrokerFixture.subscribe(a, "$share/ingest/data/#", 1))
-          .compose(v -> f.connect(b))
-          .compose(c -> BrokerFixture.subscribe(b, "$share/ingest/data/#", 1))
+      return f.connectAndSubscribe(a, "$share/ingest/data/#", 1)
+          .compose(v -> f.connectAndSubscribe(b, "$share/ingest/data/#", 1))
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < count; i++) {
-              pub.publish("data/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "data/1", count));
     }).onFailure(ctx::failNow);
   }
 
@@ -305,8 +288,7 @@ class EmbeddedBrokerVerticleTest {
         assertThat(subscriberAcked).isTrue();
         ctx.completeNow();
       }));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 2))
+      return f.connectAndSubscribe(sub, "dev/#", 2)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), MqttQoS.EXACTLY_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -324,8 +306,7 @@ class EmbeddedBrokerVerticleTest {
         assertThat(f.broker.stats().acked()).isZero();
         ctx.completeNow();
       }));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+      return f.connectAndSubscribe(sub, "dev/#", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -343,8 +324,7 @@ class EmbeddedBrokerVerticleTest {
         assertThat(stats.inflightNow()).as("kept for redelivery").isEqualTo(1);
         ctx.completeNow();
       }));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+      return f.connectAndSubscribe(sub, "dev/#", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -393,15 +373,9 @@ class EmbeddedBrokerVerticleTest {
         assertThat(stats.messagesIn()).isEqualTo(4);
         ctx.completeNow();
       })));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+      return f.connectAndSubscribe(sub, "dev/#", 1)
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < 10; i++) {
-              pub.publish("dev/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "dev/1", 10));
     }).onFailure(ctx::failNow);
   }
 
@@ -434,8 +408,7 @@ class EmbeddedBrokerVerticleTest {
       return f.connect(pub)
           .compose(c -> pub.publish("cfg/device-1", Buffer.buffer("v2"), AT_LEAST_ONCE, false, true))
           .compose(id -> pubacked)
-          .compose(v -> f.connect(sub))
-          .compose(c -> BrokerFixture.subscribe(sub, "cfg/#", 1));
+          .compose(v -> f.connectAndSubscribe(sub, "cfg/#", 1));
     }).onFailure(ctx::failNow);
   }
 
@@ -494,15 +467,9 @@ class EmbeddedBrokerVerticleTest {
           }));
         }
       });
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "telemetry/#", 1))
+      return f.connectAndSubscribe(sub, "telemetry/#", 1)
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < count; i++) {
-              pub.publish("telemetry/device", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "telemetry/device", count));
     }).onFailure(ctx::failNow);
   }
 }
