@@ -65,7 +65,9 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
         .setPort(config.port())
         // Room for the largest topic, so that our own payload check (counted, logged) decides.
         .setMaxMessageSize(config.maxMessageBytes() + MAX_HEADER_BYTES)
-        .setMaxClientIdLength(config.maxClientIdLength());
+        .setMaxClientIdLength(config.maxClientIdLength())
+        // Empty client ids are ours to handle: refused for persistent sessions (see BrokerEngine).
+        .setAutoClientId(false);
     return List.of(plain);
   }
 
