@@ -39,6 +39,7 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    context.exceptionHandler(EmbeddedBrokerVerticle::onUncaught);
     List<Future<MqttServer>> listening = new ArrayList<>();
     for (MqttServerOptions options : listenerOptions()) {
       MqttServer server = MqttServer.create(vertx, options)
@@ -53,6 +54,19 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
     }
     return Future.all(listening)
         .onSuccess(done -> log.info("Embedded MQTT broker listening on {}:{}", config.host(), actualPort()));
+  }
+
+  /**
+   * After the broker closes a connection (overflow, oversize, refusal), packets already read from it
+   * make vertx-mqtt throw "not connected"; that is expected and must not look like a failure.
+   */
+  private static void onUncaught(Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    if (error instanceof IllegalArgumentException && message.contains("not connected client")) {
+      log.debug("Packet from a connection the broker already closed: {}", message);
+    } else {
+      log.error("Unexpected error on the MQTT broker's event loop", error);
+    }
   }
 
   /**

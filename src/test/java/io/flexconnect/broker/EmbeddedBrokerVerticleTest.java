@@ -81,6 +81,30 @@ class EmbeddedBrokerVerticleTest {
   }
 
   @Test
+  void verifiesThatPubackWaitsForEverySubscriberItWasRoutedTo(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean slowAcked = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient fast = f.manualAckClient("fast", true);
+      MqttClient slow = f.manualAckClient("slow", true);
+      MqttClient pub = f.publisher("pub");
+      fast.publishHandler(message -> message.ack());
+      slow.publishHandler(message -> vertx.setTimer(300, t -> {
+        slowAcked.set(true);
+        message.ack();
+      }));
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(slowAcked).as("PUBACK before the slower subscriber acked").isTrue();
+        assertThat(f.broker.stats().acked()).isEqualTo(2);
+        ctx.completeNow();
+      }));
+      return f.connectAndSubscribe(fast, "dev/#", 1)
+          .compose(v -> f.connectAndSubscribe(slow, "dev/+", 1))
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
   void verifiesThatUnmatchedPublishIsAcknowledgedAtOnce(Vertx vertx, VertxTestContext ctx) {
     BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
       MqttClient pub = f.publisher("pub");
