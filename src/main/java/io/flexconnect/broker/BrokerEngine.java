@@ -324,9 +324,9 @@ final class BrokerEngine {
     // Retained messages follow the SUBACK; shared subscriptions get none (as in MQTT 5).
     for (String filter : plainFilters) {
       MqttQoS subscribed = session.subscriptions.get(filter);
-      for (RetainedStore.Retained message2 : retained.matching(filter)) {
-        MqttQoS qos = subscribed == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : message2.qos();
-        session.enqueue(new Delivery(message2.topic(), message2.payload(), qos, true, null, null));
+      for (RetainedStore.Retained kept : retained.matching(filter)) {
+        MqttQoS qos = subscribed == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : kept.qos();
+        session.enqueue(new Delivery(kept.topic(), kept.payload(), qos, true, null, null));
       }
     }
     session.drain();
