@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,17 @@ final class BrokerEngine {
   /** CONNECT from a new connection. */
   void onEndpoint(MqttEndpoint endpoint) {
     String clientId = endpoint.clientIdentifier();
+    if (clientId == null || clientId.isEmpty()) {
+      // MQTT 3.1.1 3.1.3.1: an empty id is only for clean sessions; a persistent session under a
+      // made-up id could never be resumed and would only hold memory.
+      if (!endpoint.isCleanSession()) {
+        log.debug("Refusing a persistent session without client id from {}", endpoint.remoteAddress());
+        endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+        return;
+      }
+      clientId = "auto-" + UUID.randomUUID();
+      endpoint.setClientIdentifier(clientId);
+    }
     if (!authorizer.mayConnect(clientId, endpoint.auth(), endpoint.isSsl())) {
       counters.denied++;
       log.warn("Connection of client {} from {} refused by the authorizer", clientId, endpoint.remoteAddress());
@@ -312,9 +324,9 @@ final class BrokerEngine {
     // Retained messages follow the SUBACK; shared subscriptions get none (as in MQTT 5).
     for (String filter : plainFilters) {
       MqttQoS subscribed = session.subscriptions.get(filter);
-      for (RetainedStore.Retained message2 : retained.matching(filter)) {
-        MqttQoS qos = subscribed == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : message2.qos();
-        session.enqueue(new Delivery(message2.topic(), message2.payload(), qos, true, null, null));
+      for (RetainedStore.Retained kept : retained.matching(filter)) {
+        MqttQoS qos = subscribed == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : kept.qos();
+        session.enqueue(new Delivery(kept.topic(), kept.payload(), qos, true, null, null));
       }
     }
     session.drain();

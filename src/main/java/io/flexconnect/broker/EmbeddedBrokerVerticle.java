@@ -39,6 +39,7 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    context.exceptionHandler(EmbeddedBrokerVerticle::onUncaught);
     List<Future<MqttServer>> listening = new ArrayList<>();
     for (MqttServerOptions options : listenerOptions()) {
       MqttServer server = MqttServer.create(vertx, options)
@@ -56,6 +57,19 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
   }
 
   /**
+   * After the broker closes a connection (overflow, oversize, refusal), packets already read from it
+   * make vertx-mqtt throw "not connected"; that is expected and must not look like a failure.
+   */
+  private static void onUncaught(Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    if (error instanceof IllegalArgumentException && message.contains("not connected client")) {
+      log.debug("Packet from a connection the broker already closed: {}", message);
+    } else {
+      log.error("Unexpected error on the MQTT broker's event loop", error);
+    }
+  }
+
+  /**
    * The one place where listeners are declared; the TLS listener with client certificates (8883)
    * will be a second entry sharing the same engine.
    */
@@ -65,7 +79,9 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
         .setPort(config.port())
         // Room for the largest topic, so that our own payload check (counted, logged) decides.
         .setMaxMessageSize(config.maxMessageBytes() + MAX_HEADER_BYTES)
-        .setMaxClientIdLength(config.maxClientIdLength());
+        .setMaxClientIdLength(config.maxClientIdLength())
+        // Empty client ids are ours to handle: refused for persistent sessions (see BrokerEngine).
+        .setAutoClientId(false);
     return List.of(plain);
   }
 

@@ -51,8 +51,9 @@ final class Session {
     this.counters = counters;
   }
 
+  /** False as soon as the broker closed the connection, before its close handler detached it. */
   boolean isConnected() {
-    return endpoint != null;
+    return endpoint != null && endpoint.isConnected();
   }
 
   boolean hasRoom() {
@@ -74,7 +75,8 @@ final class Session {
 
   /** Sends queued deliveries while the in-flight window has room. */
   void drain() {
-    if (endpoint == null) {
+    if (!isConnected()) {
+      // Writing to a closing endpoint throws; deliveries wait for the next connection.
       return;
     }
     while (!queue.isEmpty()) {
@@ -90,6 +92,7 @@ final class Session {
         next.sentAtNanos = System.nanoTime();
         inflight.put(next.packetId, next);
         counters.inflightNow++;
+        // A failed write needs no handling: the delivery stays in flight and is resent on reconnect.
         endpoint.publish(next.topic, next.payload, MqttQoS.AT_LEAST_ONCE, false, next.retain, next.packetId);
       } else {
         endpoint.publish(next.topic, next.payload, MqttQoS.AT_MOST_ONCE, false, next.retain);

@@ -1,9 +1,11 @@
 package io.flexconnect.broker;
 
 import ch.qos.logback.classic.Level;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,18 @@ final class BrokerFixture {
 
   Future<MqttClient> connect(MqttClient client) {
     return client.connect(port(), "127.0.0.1").map(ack -> client);
+  }
+
+  Future<Void> connectAndSubscribe(MqttClient client, String filter, int qos) {
+    return connect(client).compose(c -> subscribe(client, filter, qos));
+  }
+
+  /** Publishes {@code m-0} to {@code m-(count-1)} at QoS 1 without waiting for any PUBACK. */
+  static Future<Void> publishNumbered(MqttClient publisher, String topic, int count) {
+    for (int i = 0; i < count; i++) {
+      publisher.publish(topic, Buffer.buffer("m-" + i), MqttQoS.AT_LEAST_ONCE, false, false);
+    }
+    return Future.succeededFuture();
   }
 
   /** Completes when the SUBACK arrived, not merely when SUBSCRIBE was written. */

@@ -4,6 +4,7 @@ import static io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE;
 import static io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,8 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,8 +51,7 @@ class EmbeddedBrokerVerticleTest {
         received.flag();
       }));
       pub.publishCompletionHandler(id -> pubacked.flag());
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/+/telemetry", 1))
+      return f.connectAndSubscribe(sub, "dev/+/telemetry", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1/telemetry", Buffer.buffer("hello"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -72,8 +74,31 @@ class EmbeddedBrokerVerticleTest {
         publisherAcked.set(true);
         ctx.completeNow();
       }));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+      return f.connectAndSubscribe(sub, "dev/#", 1)
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatPubackWaitsForEverySubscriberItWasRoutedTo(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean slowAcked = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient fast = f.manualAckClient("fast", true);
+      MqttClient slow = f.manualAckClient("slow", true);
+      MqttClient pub = f.publisher("pub");
+      fast.publishHandler(message -> message.ack());
+      slow.publishHandler(message -> vertx.setTimer(300, t -> {
+        slowAcked.set(true);
+        message.ack();
+      }));
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(slowAcked).as("PUBACK before the slower subscriber acked").isTrue();
+        assertThat(f.broker.stats().acked()).isEqualTo(2);
+        ctx.completeNow();
+      }));
+      return f.connectAndSubscribe(fast, "dev/#", 1)
+          .compose(v -> f.connectAndSubscribe(slow, "dev/+", 1))
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -120,8 +145,7 @@ class EmbeddedBrokerVerticleTest {
             })
             .onFailure(ctx::failNow);
       }));
-      return f.connect(first)
-          .compose(c -> BrokerFixture.subscribe(first, "dev/#", 1))
+      return f.connectAndSubscribe(first, "dev/#", 1)
           .compose(v -> f.connect(pub))
           .compose(c -> pub.publish("dev/1", Buffer.buffer("keep-me"), AT_LEAST_ONCE, false, false));
     }).onFailure(ctx::failNow);
@@ -160,15 +184,9 @@ class EmbeddedBrokerVerticleTest {
           });
         }
       });
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "q/#", 1))
+      return f.connectAndSubscribe(sub, "q/#", 1)
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < count; i++) {
-              pub.publish("q/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "q/1", count));
     }).onFailure(ctx::failNow);
   }
 
@@ -230,8 +248,7 @@ class EmbeddedBrokerVerticleTest {
             ctx.completeNow();
           }
         });
-        subscribed = subscribed.compose(v -> f.connect(sub))
-            .compose(c -> BrokerFixture.subscribe(sub, "$share/ingest/data/#", 1));
+        subscribed = subscribed.compose(v -> f.connectAndSubscribe(sub, "$share/ingest/data/#", 1));
       }
       MqttClient pub = f.publisher("pub");
       return subscribed.compose(v -> f.connect(pub)).compose(c -> {
@@ -272,18 +289,111 @@ class EmbeddedBrokerVerticleTest {
           });
         }
       });
-      return f.connect(a)
-          .compose(c -> BrokerFixture.subscribe(a, "$share/ingest/data/#", 1))
-          .compose(v -> f.connect(b))
-          .compose(c -> BrokerFixture.subscribe(b, "$share/ingest/data/#", 1))
+      return f.connectAndSubscribe(a, "$share/ingest/data/#", 1)
+          .compose(v -> f.connectAndSubscribe(b, "$share/ingest/data/#", 1))
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < count; i++) {
-              pub.publish("data/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "data/1", count));
     }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatQos2PublishIsDeliveredAsQos1AndCompletedAfterTheSubscriberAcked(Vertx vertx,
+      VertxTestContext ctx) {
+    AtomicBoolean subscriberAcked = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> vertx.setTimer(300, t -> ctx.verify(() -> {
+        assertThat(message.qosLevel()).isEqualTo(AT_LEAST_ONCE);
+        subscriberAcked.set(true);
+        message.ack();
+      })));
+      // For QoS 2 the vertx client reports completion on PUBCOMP, after PUBREC and PUBREL.
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(subscriberAcked).isTrue();
+        ctx.completeNow();
+      }));
+      return f.connectAndSubscribe(sub, "dev/#", 2)
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), MqttQoS.EXACTLY_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatCleanSessionSubscriberLeavingReleasesThePublisher(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean subscriberGone = new AtomicBoolean();
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClient sub = f.manualAckClient("sub", true);
+      MqttClient pub = f.publisher("pub");
+      sub.publishHandler(message -> sub.disconnect().onSuccess(v -> subscriberGone.set(true)));
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(subscriberGone).isTrue();
+        assertThat(f.broker.stats().acked()).isZero();
+        ctx.completeNow();
+      }));
+      return f.connectAndSubscribe(sub, "dev/#", 1)
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatSubscriberNotAckingWithinTheTimeoutIsDisconnected(Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = BrokerFixture.config().withAckTimeout(Duration.ofMillis(300));
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient sub = f.manualAckClient("stuck", false);
+      MqttClient pub = f.publisher("pub");
+      sub.closeHandler(v -> ctx.verify(() -> {
+        BrokerStats stats = f.broker.stats();
+        assertThat(stats.ackTimeouts()).isEqualTo(1);
+        assertThat(stats.inflightNow()).as("kept for redelivery").isEqualTo(1);
+        ctx.completeNow();
+      }));
+      return f.connectAndSubscribe(sub, "dev/#", 1)
+          .compose(v -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatEmptyClientIdIsAcceptedOnlyForACleanSession(Vertx vertx, VertxTestContext ctx) {
+    BrokerFixture.start(vertx, BrokerFixture.config()).compose(f -> {
+      MqttClientOptions anonymous = new MqttClientOptions().setClientId("").setAutoGeneratedClientId(false);
+      MqttClient clean = MqttClient.create(vertx, new MqttClientOptions(anonymous).setCleanSession(true));
+      MqttClient persistent = MqttClient.create(vertx, new MqttClientOptions(anonymous).setCleanSession(false));
+      return f.connect(clean)
+          .compose(c -> f.connect(persistent)
+              .map(p -> Boolean.TRUE)
+              .recover(refused -> Future.succeededFuture(Boolean.FALSE)))
+          .onSuccess(persistentAccepted -> ctx.verify(() -> {
+            assertThat(persistentAccepted).isFalse();
+            assertThat(f.broker.stats().connectionsNow()).isEqualTo(1);
+            ctx.completeNow();
+          }));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatTwoBrokersInOneJvmAreIndependent(Vertx vertx, VertxTestContext ctx) {
+    Future.all(BrokerFixture.start(vertx, BrokerFixture.config()), BrokerFixture.start(vertx, BrokerFixture.config()))
+        .compose(both -> {
+          BrokerFixture first = both.resultAt(0);
+          BrokerFixture second = both.resultAt(1);
+          MqttClient pub = first.publisher("same-id");
+          MqttClient other = second.publisher("same-id");
+          Future<Void> pubacked = Future.future(p -> pub.publishCompletionHandler(id -> p.tryComplete()));
+          return first.connect(pub)
+              .compose(c -> second.connect(other))
+              .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false))
+              .compose(id -> pubacked)
+              .onSuccess(v -> ctx.verify(() -> {
+                assertThat(first.port()).isNotEqualTo(second.port());
+                assertThat(pub.isConnected()).as("no takeover across brokers").isTrue();
+                assertThat(first.broker.stats().messagesIn()).isEqualTo(1);
+                assertThat(second.broker.stats().messagesIn()).isZero();
+                ctx.completeNow();
+              }));
+        }).onFailure(ctx::failNow);
   }
 
   @Test
@@ -329,15 +439,46 @@ class EmbeddedBrokerVerticleTest {
         assertThat(stats.messagesIn()).isEqualTo(4);
         ctx.completeNow();
       })));
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "dev/#", 1))
+      return f.connectAndSubscribe(sub, "dev/#", 1)
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < 10; i++) {
-              pub.publish("dev/1", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "dev/1", 10));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatPublisherCanDeliverAgainOnceTheFullQueueDrained(Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = BrokerFixture.config().withMaxInflightPerSession(1).withMaxQueuedPerSession(3);
+    List<String> received = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean acking = new AtomicBoolean();
+    List<io.vertx.mqtt.messages.MqttPublishMessage> held = Collections.synchronizedList(new ArrayList<>());
+    BrokerFixture.start(vertx, config).compose(f -> {
+      MqttClient sub = f.manualAckClient("slow", false);
+      MqttClient pub = f.publisher("device");
+      MqttClient retry = f.publisher("device");
+      sub.publishHandler(message -> {
+        received.add(message.payload().toString());
+        if (acking.get()) {
+          message.ack();
+        } else {
+          held.add(message);
+        }
+      });
+      retry.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(received).containsExactly("m-0", "m-1", "m-2", "m-3", "after");
+        assertThat(f.broker.stats().overflows()).isEqualTo(1);
+        ctx.completeNow();
+      }));
+      // Disconnected for the overflow: the subscriber catches up, the device comes back.
+      pub.closeHandler(v -> {
+        acking.set(true);
+        held.forEach(io.vertx.mqtt.messages.MqttPublishMessage::ack);
+        f.connect(retry)
+            .compose(c -> retry.publish("dev/1", Buffer.buffer("after"), AT_LEAST_ONCE, false, false))
+            .onFailure(ctx::failNow);
+      });
+      return f.connectAndSubscribe(sub, "dev/#", 1)
+          .compose(v -> f.connect(pub))
+          .compose(c -> BrokerFixture.publishNumbered(pub, "dev/1", 10));
     }).onFailure(ctx::failNow);
   }
 
@@ -370,8 +511,7 @@ class EmbeddedBrokerVerticleTest {
       return f.connect(pub)
           .compose(c -> pub.publish("cfg/device-1", Buffer.buffer("v2"), AT_LEAST_ONCE, false, true))
           .compose(id -> pubacked)
-          .compose(v -> f.connect(sub))
-          .compose(c -> BrokerFixture.subscribe(sub, "cfg/#", 1));
+          .compose(v -> f.connectAndSubscribe(sub, "cfg/#", 1));
     }).onFailure(ctx::failNow);
   }
 
@@ -430,15 +570,9 @@ class EmbeddedBrokerVerticleTest {
           }));
         }
       });
-      return f.connect(sub)
-          .compose(c -> BrokerFixture.subscribe(sub, "telemetry/#", 1))
+      return f.connectAndSubscribe(sub, "telemetry/#", 1)
           .compose(v -> f.connect(pub))
-          .compose(c -> {
-            for (int i = 0; i < count; i++) {
-              pub.publish("telemetry/device", Buffer.buffer("m-" + i), AT_LEAST_ONCE, false, false);
-            }
-            return Future.succeededFuture();
-          });
+          .compose(c -> BrokerFixture.publishNumbered(pub, "telemetry/device", count));
     }).onFailure(ctx::failNow);
   }
 }
