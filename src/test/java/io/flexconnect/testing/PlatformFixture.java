@@ -35,8 +35,12 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   public static PlatformFixture start(String name, Map<String, String> extraEnv) throws Exception {
-    Mosquitto broker = Mosquitto.start();
-    String dbUrl = TestDatabase.newDatabase(name);
+    return start(name, Mosquitto.start(), TestDatabase.newDatabase(name), extraEnv);
+  }
+
+  /** The platform against a given broker and database (e.g. to restart it on the same ones). */
+  public static PlatformFixture start(String name, Mosquitto broker, String dbUrl, Map<String, String> extraEnv)
+      throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("FLEXCONNECT_DB_URL", dbUrl);
     env.put("FLEXCONNECT_MQTT_URL", broker.url());
@@ -81,6 +85,11 @@ public final class PlatformFixture implements AutoCloseable {
 
   public FlexconnectConfig config() {
     return config;
+  }
+
+  /** Stops the platform only; the broker keeps its session and queue. */
+  public void stopPlatform() {
+    Await.result(vertx.close());
   }
 
   @Override
