@@ -365,9 +365,17 @@ final class DbcResolver {
     MessageDraft d = m.draft;
     resolveMultiplexing(m);
 
+    // Names longer than 32 characters live in the SystemSignalLongSymbol attribute.
+    Map<String, String> longNames = new HashMap<>();
+    for (SignalState s : m.signals.values()) {
+      longNames.put(s.draft.name, s.attributes.get("SystemSignalLongSymbol") instanceof String n
+          && !n.isEmpty() ? n : s.draft.name);
+    }
     List<DbcSignal> signals = new ArrayList<>();
     for (SignalState s : m.signals.values()) {
       SignalDraft sd = s.draft;
+      DbcMuxCondition condition = s.condition == null ? null
+          : new DbcMuxCondition(longNames.get(s.condition.multiplexer()), s.condition.ranges());
       DbcLayout layout = new DbcLayout(sd.startBit, sd.length, sd.byteOrder, sd.signed, s.valueType);
       if (s.valueType == DbcValueType.FLOAT32 && sd.length != 32
           || s.valueType == DbcValueType.FLOAT64 && sd.length != 64) {
@@ -388,11 +396,13 @@ final class DbcResolver {
             + " bytes but message " + d.name + " declares " + d.length
             + "; it is decoded only from frames that long");
       }
-      signals.add(new DbcSignal(sd.name, layout, new DbcConversion(sd.factor, sd.offset, sd.minimum,
-          sd.maximum, sd.unit, new TreeMap<>(s.choices)), sd.receivers, s.multiplexer, s.condition,
+      signals.add(new DbcSignal(longNames.get(sd.name), layout, new DbcConversion(sd.factor, sd.offset, sd.minimum,
+          sd.maximum, sd.unit, new TreeMap<>(s.choices)), sd.receivers, s.multiplexer, condition,
           s.comment, s.attributes));
     }
     checkOverlaps(m, signals);
+    String name = m.attributes.get("SystemMessageLongSymbol") instanceof String n && !n.isEmpty()
+        ? n : d.name;
 
     String frameFormat = stringAttribute("VFrameFormat", m.attributes, null);
     String protocol = stringAttribute("ProtocolType", m.attributes, databaseAttributes);
@@ -408,7 +418,7 @@ final class DbcResolver {
       cycle = n.intValue();
     }
     List<String> tx = new ArrayList<>(m.transmitters);
-    return new DbcMessage(m.frameId, m.extended, d.name, d.length, d.sender, tx, signals, m.comment,
+    return new DbcMessage(m.frameId, m.extended, name, d.length, d.sender, tx, signals, m.comment,
         m.attributes, fd, j1939, cycle);
   }
 
@@ -483,10 +493,16 @@ final class DbcResolver {
         plain.add(s);
       }
     }
+    List<SignalDraft> drafts = new ArrayList<>();
+    for (SignalState s : m.signals.values()) {
+      if (s.condition == null) {
+        drafts.add(s.draft);
+      }
+    }
     for (int i = 0; i < plain.size(); i++) {
       for (int j = i + 1; j < plain.size(); j++) {
         if (plain.get(i).layout().overlaps(plain.get(j).layout())) {
-          SignalDraft d = m.signals.get(plain.get(j).name()).draft;
+          SignalDraft d = drafts.get(j);
           warn(d.nameToken, "signal " + plain.get(j).name() + " overlaps signal " + plain.get(i).name()
               + " in message " + m.draft.name + "; both are decoded");
         }
