@@ -45,7 +45,10 @@ public final class CompiledSignal {
   /** Multiplexer values selecting this signal (inclusive ranges); empty when unconditioned. */
   final long[] muxFrom;
   final long[] muxTo;
-  /** Signals this one selects when it is a multiplexer. */
+  /**
+   * Signals this one selects when it is a multiplexer. Set once while the owning CompiledMessage is
+   * constructed; DbcDecoder publishes it through final fields, so readers on any thread see it.
+   */
   CompiledSignal[] children = new CompiledSignal[0];
 
   CompiledSignal(DbcSignal signal, String messageName) {

@@ -9,10 +9,7 @@ package io.flexconnect.dbc;
 public record DbcLayout(int startBit, int length, DbcByteOrder byteOrder, boolean signed,
     DbcValueType valueType) {
 
-  /**
-   * Position of the least significant bit counted from bit 0 of byte 0 (Intel) or the
-   * big-endian sequential position of the last bit (Motorola), as used to find the last byte.
-   */
+  /** Index of the last byte the signal touches (the byte holding its LSB for Motorola). */
   public int lastByte() {
     if (byteOrder == DbcByteOrder.LITTLE_ENDIAN) {
       return (startBit + length - 1) >> 3;
