@@ -111,6 +111,11 @@ public class SignalExtractionBenchmark {
       buffers[i] = Unpooled.wrappedBuffer(data);
       byteBuffers[i] = ByteBuffer.wrap(data);
     }
+    double ours = compiledExtractor();
+    double theirs = baselineMapAndBitLoop();
+    if (ours != theirs) {
+      throw new IllegalStateException("baseline and compiled extractor disagree: " + theirs + " vs " + ours);
+    }
   }
 
   @Benchmark
