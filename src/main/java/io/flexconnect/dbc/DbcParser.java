@@ -2,7 +2,7 @@ package io.flexconnect.dbc;
 
 import io.flexconnect.dbc.DbcLexer.Kind;
 import io.flexconnect.dbc.DbcLexer.Token;
-import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,10 +248,10 @@ public final class DbcParser {
     }
     expectPunct(":");
     s.geometryToken = token;
-    s.startBit = (int) integerValue(expectNumberToken("the start bit"), s.geometryToken);
+    s.startBit = intValue(expectNumberToken("the start bit"));
     expectPunct("|");
     Token lengthToken = token;
-    s.length = (int) integerValue(expectNumberToken("the signal length"), lengthToken);
+    s.length = intValue(expectNumberToken("the signal length"));
     expectPunct("@");
     Token order = token;
     long o = integerValue(expectNumberToken("the byte order 0 (Motorola) or 1 (Intel)"), order);
@@ -265,9 +265,9 @@ public final class DbcParser {
       throw error(token, "expected '+' (unsigned) or '-' (signed) but found " + token.describe());
     }
     expectPunct("(");
-    s.factor = doubleValue(expectNumberToken("the factor"));
+    s.factor = finiteValue(expectNumberToken("the factor"));
     expectPunct(",");
-    s.offset = doubleValue(expectNumberToken("the offset"));
+    s.offset = finiteValue(expectNumberToken("the offset"));
     expectPunct(")");
     expectPunct("[");
     s.minimum = doubleValue(expectNumberToken("the minimum"));
@@ -550,13 +550,41 @@ public final class DbcParser {
     return advance();
   }
 
+  /**
+   * An integer token as a long. Values up to 2^64 - 1 keep their low 64 bits (unsigned 64-bit
+   * raw values in VAL_); "1.0" or "1e3" are accepted when integral. Never builds an unbounded number
+   * (a hostile "1e999999999" must not cost minutes).
+   */
   private long integerValue(Token t, Token at) throws DbcParseException {
-    try {
-      BigDecimal d = new BigDecimal(t.text());
-      return d.toBigIntegerExact().longValue();
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw error(t, "expected an integer but found " + t.describe());
+    String text = t.text();
+    if (text.matches("[+-]?[0-9]{1,25}")) {
+      BigInteger v = new BigInteger(text.startsWith("+") ? text.substring(1) : text);
+      if (v.bitLength() <= 64) {
+        return v.longValue();
+      }
+    } else {
+      double d = doubleValue(t);
+      if (Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+        return (long) d;
+      }
     }
+    throw error(t, "expected an integer of at most 64 bits but found " + t.describe());
+  }
+
+  private int intValue(Token t) throws DbcParseException {
+    long v = integerValue(t, t);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw error(t, "expected a small integer but found " + t.describe());
+    }
+    return (int) v;
+  }
+
+  private double finiteValue(Token t) throws DbcParseException {
+    double v = doubleValue(t);
+    if (!Double.isFinite(v)) {
+      throw error(t, "expected a finite number but found " + t.describe());
+    }
+    return v;
   }
 
   private double doubleValue(Token t) throws DbcParseException {

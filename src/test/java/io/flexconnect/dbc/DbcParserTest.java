@@ -297,4 +297,66 @@ class DbcParserTest {
     assertThat(db.encoding()).isEqualTo("UTF-8");
     assertThat(db.message("M").signal("T").unit()).isEqualTo("\u00b0C");
   }
+
+  @Test
+  void verifiesThatAHugeExponentIsRefusedQuickly() {
+    DbcParseException e = refused("BO_ 1e999999999 M: 8 Ecu\n");
+    assertThat(e.reason()).contains("expected an integer of at most 64 bits");
+  }
+
+  @Test
+  void verifiesThatALengthOverflowingAnIntIsRefusedRatherThanWrapped() {
+    DbcParseException e = refused("BO_ 1 M: 8 Ecu\n SG_ S : 0|4294967304@1+ (1,0) [0|0] \"\" Ecu\n");
+    assertThat(e.reason()).contains("expected a small integer");
+  }
+
+  @Test
+  void verifiesThatAnInfiniteFactorIsRefused() {
+    DbcParseException e = refused("BO_ 1 M: 8 Ecu\n SG_ S : 0|8@1+ (1e999,0) [0|0] \"\" Ecu\n");
+    assertThat(e.reason()).contains("expected a finite number");
+  }
+
+  @Test
+  void verifiesThatNegativeRawValuesFindTheirLabels() throws Exception {
+    DbcDatabase db = parse("BO_ 1 M: 1 Ecu\n SG_ S : 0|8@1- (1,0) [0|0] \"\" Ecu\n"
+        + "VAL_ 1 S -1 \"Invalid\" -128 \"Min\" 5 \"Five\" ;\n");
+    CompiledMessage m = DbcDecoder.compile(db).find(1, false);
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    m.decode(new byte[] {(byte) 0xFF}, (s, p, raw, label) -> labels.add(label));
+    m.decode(new byte[] {(byte) 0x80}, (s, p, raw, label) -> labels.add(label));
+    m.decode(new byte[] {5}, (s, p, raw, label) -> labels.add(label));
+    m.decode(new byte[] {6}, (s, p, raw, label) -> labels.add(label));
+    assertThat(labels).containsExactly("Invalid", "Min", "Five", null);
+  }
+
+  @Test
+  void verifiesThatRandomlyMutatedFilesEitherLoadOrAreRefusedWithAParseException() throws Exception {
+    String original = new String(java.nio.file.Files.readAllBytes(
+        TestData.dbcDir().resolve("cantools_multiplex_2.dbc")), StandardCharsets.UTF_8);
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = ":;|@+-()[],\"0123456789 \nMmxX_.eE";
+    int loaded = 0;
+    int refused = 0;
+    for (int i = 0; i < 1000; i++) {
+      StringBuilder sb = new StringBuilder(original);
+      for (int k = 0; k < 1 + random.nextInt(3); k++) {
+        int p = random.nextInt(sb.length());
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        switch (random.nextInt(3)) {
+          case 0 -> sb.deleteCharAt(p);
+          case 1 -> sb.insert(p, c);
+          default -> sb.setCharAt(p, c);
+        }
+      }
+      try {
+        DbcDecoder.compile(DbcParser.parse(sb.toString(), "mutated.dbc"));
+        loaded++;
+      } catch (DbcParseException e) {
+        assertThat(e.line()).isPositive();
+        refused++;
+      }
+    }
+    assertThat(loaded + refused).isEqualTo(1000);
+    assertThat(refused).isPositive();
+  }
 }
