@@ -105,6 +105,9 @@ public final class CompiledMessage {
     return decode(Unpooled.wrappedBuffer(data), 0, data.length, sink);
   }
 
+  // decodeWord and decodeByte are the same walk over the multiplexing tree; they are kept apart on
+  // purpose so that each path's extraction is a straight call with no per-signal test of the path.
+
   private static int decodeWords(CompiledSignal[] signals, long le, long be, int length, SignalSink sink) {
     int count = 0;
     for (CompiledSignal s : signals) {
