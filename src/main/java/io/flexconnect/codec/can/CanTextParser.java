@@ -85,11 +85,11 @@ public final class CanTextParser {
     if (id < 0) {
       return new Result.Invalid<>("CAN ID is not hexadecimal: " + idText);
     }
-    if (extended && (id & 0x2000_0000L) != 0) {
-      return new Result.Skipped<>("error frame");
-    }
-    if (extended ? id > 0x1FFF_FFFFL : id > 0x7FF) {
+    if (extended ? id > 0x3FFF_FFFFL : id > 0x7FF) {
       return new Result.Invalid<>("CAN ID out of range: " + idText);
+    }
+    if (extended && (id & 0x2000_0000L) != 0) {
+      return new Result.Skipped<>("error frame"); // CAN_ERR_FLAG, as candump prints error frames
     }
     String rest = s.substring(hash + 1);
     boolean fd = rest.startsWith("#");
