@@ -9,9 +9,10 @@ package io.flexconnect.codec.can;
  * @param maxPoints most CAN points in one message (default 65,536)
  * @param maxReadingsPerPoint most readings in one point (default 65,535, i.e. what the u16 allows;
  *     a point's u16 {@code Length} caps it at 13,104 anyway)
- * @param maxDlcSearchSteps budget, per message, for resolving ambiguous DLCs (codes 9–15) when the
- *     CAN FD reading does not fit a point's {@code Length}; each tried interpretation of one reading
- *     costs one step (default 100,000, well under a millisecond)
+ * @param maxDlcSearchSteps budget, per message, for the search that resolves ambiguous DLCs (codes
+ *     9–15) when neither all-CAN-FD-codes nor all-byte-counts fits a point's {@code Length}; each
+ *     tried interpretation of one reading costs one step (default 10,000: about a millisecond at
+ *     worst, enough for mixed points of a few dozen readings)
  * @param allowEmptyMessage whether a message with a token and no points is accepted (default
  *     {@code false}: it is rejected as {@code TRUNCATED}, since it carries no data and most often
  *     means the device cut the message short)
@@ -26,7 +27,7 @@ public record CanDecoderLimits(
 
   /** The defaults listed on the record components. */
   public static final CanDecoderLimits DEFAULTS =
-      new CanDecoderLimits(1024, 16 * 1024 * 1024, 65_536, 65_535, 100_000, false);
+      new CanDecoderLimits(1024, 16 * 1024 * 1024, 65_536, 65_535, 10_000, false);
 
   public CanDecoderLimits {
     requirePositive(maxTokenBytes, "maxTokenBytes");

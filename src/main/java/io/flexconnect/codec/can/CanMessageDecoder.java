@@ -58,15 +58,20 @@ import java.util.Set;
  *       accepted empty point.
  *   <li><i>DLC.</i> Codes 0–8 are byte counts and CAN FD codes at once; 16–31 can only be byte
  *       counts; 9–15 are CAN FD codes (12, 16, 20, 24, 32, 48, 64 bytes) unless the point's {@code
- *       Length} fits only if some of them are byte counts. The decoder first walks the point with
- *       every 9–15 read as a CAN FD code; only when that walk misses {@code Length} and it met a
- *       9–15 code does it search, depth-first, for the interpretation per reading that makes the
- *       readings end exactly at {@code Length}, trying the CAN FD code before the byte count for
- *       each reading, so the first solution found prefers CAN FD codes on the earliest readings.
- *       The search prunes on bytes left versus readings left (5 to 69 bytes each), remembers dead
- *       (reading, offset) states and is bounded by {@link CanDecoderLimits#maxDlcSearchSteps()} per
- *       message. If nothing fits: {@code BAD_DLC} when the CAN FD walk met a DLC above 8,
- *       otherwise {@code BAD_POINT_LENGTH}.
+ *       Length} fits only if some of them are byte counts. Per point, the first of these that makes
+ *       the readings end exactly at {@code Length} wins:
+ *       <ol>
+ *         <li>every 9–15 a CAN FD code (the guide's meaning; the only walk for almost all points);
+ *         <li>every 9–15 a byte count (a device that writes byte counts throughout);
+ *         <li>a depth-first search over the readings, CAN FD code before byte count for each, so
+ *             the solution found prefers CAN FD codes on the earliest readings. It prunes on bytes
+ *             left versus readings left (5 to 69 bytes each), remembers dead (reading, offset)
+ *             states and is bounded by {@link CanDecoderLimits#maxDlcSearchSteps()} per message:
+ *             garbage read as headers branches too, so an unbounded search could be made to cost
+ *             seconds.
+ *       </ol>
+ *       If nothing fits: {@code BAD_DLC} when the CAN FD walk met a DLC above 8, otherwise {@code
+ *       BAD_POINT_LENGTH}.
  *   <li><i>CAN ID.</i> Bit 31 set or a value above 0x7FF is a 29-bit extended ID ({@code id &
  *       0x1FFFFFFF}). Timestamps are passed through; the ingest stage checks their range.
  * </ul>
@@ -274,6 +279,10 @@ public final class CanMessageDecoder {
             + " ends the point at " + end;
       }
       if (sawAmbiguous) {
+        if (fitsAsByteCounts(pointOffset + POINT_HEADER_BYTES, end, count)) {
+          recordAllByteCounts(pointOffset + POINT_HEADER_BYTES, count, firstReading);
+          return null; // a device that writes byte counts throughout
+        }
         int outcome = search(pointOffset + POINT_HEADER_BYTES, end, count, firstReading);
         if (outcome == FOUND) {
           return null;
@@ -292,6 +301,33 @@ public final class CanMessageDecoder {
       }
       return Rejection.of(RejectReason.BAD_POINT_LENGTH, "offset " + pointOffset
           + ": point Length " + pointLength + " does not match its readings; " + miss);
+    }
+
+    /** Whether the readings end exactly at {@code end} with every DLC read as a byte count. */
+    private boolean fitsAsByteCounts(int start, int end, int count) {
+      int pos = start;
+      for (int i = 0; i < count; i++) {
+        if (end - pos < READING_HEADER_BYTES) {
+          return false;
+        }
+        int length = buf.getUnsignedByte(pos + 4) & 0x1F;
+        if (length > end - pos - READING_HEADER_BYTES) {
+          return false;
+        }
+        pos += READING_HEADER_BYTES + length;
+      }
+      return pos == end;
+    }
+
+    private void recordAllByteCounts(int start, int count, int firstReading) {
+      int pos = start;
+      for (int i = 0; i < count; i++) {
+        int dlc = buf.getUnsignedByte(pos + 4) & 0x1F;
+        if (ambiguous(dlc)) {
+          markByteCount(firstReading + i);
+        }
+        pos += READING_HEADER_BYTES + dlc;
+      }
     }
 
     private static String describe(int dlc) {
@@ -359,16 +395,19 @@ public final class CanMessageDecoder {
       for (int i = 0; i < count; i++) {
         int dlc = buf.getUnsignedByte(offsets[i] + 4) & 0x1F;
         if (ambiguous(dlc) && next[i] - 1 == 1) {
-          int global = firstReading + i;
-          int word = global >>> 6;
-          if (byteCountDlc == null) {
-            byteCountDlc = new long[Math.max(word + 1, 4)];
-          } else if (word >= byteCountDlc.length) {
-            byteCountDlc = Arrays.copyOf(byteCountDlc, Math.max(word + 1, byteCountDlc.length * 2));
-          }
-          byteCountDlc[word] |= 1L << global;
+          markByteCount(firstReading + i);
         }
       }
+    }
+
+    private void markByteCount(int reading) {
+      int word = reading >>> 6;
+      if (byteCountDlc == null) {
+        byteCountDlc = new long[Math.max(word + 1, 4)];
+      } else if (word >= byteCountDlc.length) {
+        byteCountDlc = Arrays.copyOf(byteCountDlc, Math.max(word + 1, byteCountDlc.length * 2));
+      }
+      byteCountDlc[word] |= 1L << reading;
     }
   }
 }

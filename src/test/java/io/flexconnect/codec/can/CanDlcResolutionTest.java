@@ -51,6 +51,22 @@ class CanDlcResolutionTest {
   }
 
   @Test
+  void verifiesThatAPointWrittenWithByteCountsThroughoutNeedsNoSearch() {
+    CanMessageBuilder builder = CanMessageBuilder.withToken("t").point(TS);
+    for (int i = 0; i < 2_000; i++) {
+      int dlc = 9 + i % 7;
+      builder.reading(i % 0x800, 0, dlc, range(i, dlc));
+    }
+    CanMessageDecoder noSearch = new CanMessageDecoder(CanDecoderLimits.DEFAULTS.withMaxDlcSearchSteps(1));
+    try (CanMessage message = accepted(noSearch, builder.build())) {
+      List<Integer> lengths = lengths(message);
+      assertThat(lengths).hasSize(2_000);
+      assertThat(lengths.get(0)).isEqualTo(9);
+      assertThat(lengths.get(1_999)).isEqualTo(9 + 1_999 % 7);
+    }
+  }
+
+  @Test
   void verifiesThatEachReadingIsResolvedOnItsOwn() {
     byte[] bytes = CanMessageBuilder.withToken("t").point(TS)
         .reading(0x100, 1, 9, range(0, 12))   // CAN FD: 12 bytes
