@@ -145,6 +145,15 @@ class CanMessageDecoderTest {
   }
 
   @Test
+  void verifiesThatClosingACompressedMessageReleasesTheDecompressedBuffer() {
+    CanMessage message = accepted(vector("seed-binary-compressed.bin"));
+    ByteBuf inflated = message.buffer();
+    assertThat(inflated.refCnt()).isEqualTo(1);
+    message.close();
+    assertThat(inflated.refCnt()).isZero();
+  }
+
+  @Test
   void verifiesThatUsingAClosedMessageFails() {
     CanMessage message = accepted(vector("seed-binary.bin"));
     message.close();
