@@ -74,6 +74,42 @@ class CanMessageDecoderTest {
   }
 
   @Test
+  void verifiesThatAHandWrittenMessageDecodes() {
+    byte[] message = bytes(
+        0x00, 0x00, 0x00, 0x02,                          // token length 2, big-endian
+        'a', 'b',                                        // token
+        0xC0, 0x9F, 0x62, 0xC7, 0x79, 0x01, 0x00, 0x00,  // timestamp 1622547800000, little-endian
+        0x02, 0x00,                                      // 2 readings
+        0x1E, 0x00,                                      // Length 30 = 12 + (5 + 2) + (5 + 6)
+        0x00, 0xF1, 0xFE, 0x98,                          // CAN ID 0x98FEF100: bit 31, extended
+        0x02,                                            // bus 0, dlc 2
+        0xCA, 0xFE,
+        0xFF, 0x07, 0x00, 0x00,                          // CAN ID 0x7FF: standard
+        0xE6,                                            // bus 7, dlc 6
+        0x01, 0x02, 0x03, 0x04, 0x05, 0x06);
+    try (CanMessage decoded = accepted(message)) {
+      assertThat(decoded.token()).isEqualTo("ab");
+      List<CanReading> readings = decoded.points().get(0).readings();
+      assertThat(readings.get(0).canId()).isEqualTo(0x18FEF100);
+      assertThat(readings.get(0).extended()).isTrue();
+      assertThat(readings.get(0).dataBytes()).containsExactly(bytes(0xCA, 0xFE));
+      assertThat(readings.get(1).canId()).isEqualTo(0x7FF);
+      assertThat(readings.get(1).bus()).isEqualTo(7);
+      assertThat(readings.get(1).dataBytes()).containsExactly(bytes(1, 2, 3, 4, 5, 6));
+    }
+  }
+
+  @Test
+  void verifiesThatTheDecoderRecoversAfterACorruptMessage() {
+    byte[] corrupt = vector("seed-binary.bin");
+    corrupt[60] = 0x20; // first point's Length: 32 instead of 34
+    assertThat(rejection(decoder, corrupt).reason()).isEqualTo(RejectReason.BAD_POINT_LENGTH);
+    try (CanMessage message = accepted(decoder, vector("seed-binary.bin"))) {
+      assertSeedContent(message);
+    }
+  }
+
+  @Test
   void verifiesThatTheVisitorReportsEveryReadingAsPrimitives() {
     List<String> seen = new ArrayList<>();
     try (CanMessage message = accepted(vector("seed-binary.bin"))) {
