@@ -106,11 +106,15 @@ final class TelemetryQueries {
         .put("signal", row.getString("signal"))
         .put("ts", iso(row.getOffsetDateTime("ts")))
         .put("timestamp", row.getOffsetDateTime("ts").toInstant().toEpochMilli());
+    Double value = row.getDouble("value");
     String text = row.getString("value_text");
-    if (text != null) {
+    if (value == null) {
       p.put("value", text);
     } else {
-      p.put("value", row.getDouble("value"));
+      p.put("value", value.isNaN() || value.isInfinite() ? null : value);
+      if (text != null) {
+        p.put("label", text); // value-table label of a CAN signal
+      }
     }
     Object tags = row.getValue("tags");
     p.put("tags", tags instanceof JsonObject obj ? obj : new JsonObject());

@@ -1,6 +1,9 @@
 package io.flexconnect.app;
 
 import io.flexconnect.bus.LocalCodec;
+import io.flexconnect.can.CanDecodeResult;
+import io.flexconnect.can.Extraction;
+import io.flexconnect.can.ExtractionRequest;
 import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.mqtt.SubscriptionStatus;
@@ -14,7 +17,8 @@ public final class Codecs {
   private Codecs() {}
 
   static final List<Class<?>> LOCAL_TYPES = List.of(
-      RawMessage.class, IngestOutcome.class, TelemetryBatch.class, RejectedMessage.class, SubscriptionStatus.class);
+      RawMessage.class, IngestOutcome.class, TelemetryBatch.class, RejectedMessage.class, SubscriptionStatus.class,
+      CanDecodeResult.class, ExtractionRequest.class, Extraction.class);
 
   public static void register(EventBus bus) {
     for (Class<?> type : LOCAL_TYPES) {

@@ -1,6 +1,7 @@
 package io.flexconnect.app;
 
 import io.flexconnect.api.HttpConfig;
+import io.flexconnect.can.CanConfig;
 import io.flexconnect.ingest.IngestConfig;
 import io.flexconnect.mqtt.MqttIngestConfig;
 import io.flexconnect.storage.DatabaseConfig;
@@ -15,6 +16,7 @@ public record FlexconnectConfig(
     BrokerSettings broker,
     MqttIngestConfig mqtt,
     IngestConfig ingest,
+    CanConfig can,
     StorageConfig storage,
     HttpConfig http) {
 
@@ -24,6 +26,7 @@ public record FlexconnectConfig(
     broker.validate();
     mqtt.validate();
     ingest.validate();
+    can.validate();
     storage.validate();
     http.validate();
     return this;

@@ -1,6 +1,9 @@
 package io.flexconnect.app;
 
 import io.flexconnect.api.WebVerticle;
+import io.flexconnect.can.CanDecoderVerticle;
+import io.flexconnect.can.SignalExtractionVerticle;
+import io.flexconnect.codec.can.CanDecoderLimits;
 import io.flexconnect.ingest.IngestVerticle;
 import io.flexconnect.mqtt.BrokerAddress;
 import io.flexconnect.mqtt.MqttIngestVerticle;
@@ -50,7 +53,9 @@ public final class Platform {
           schema = info;
           return vertx.deployVerticle(new TelemetryWriterVerticle(db, config.storage()));
         })
-        .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), db, config.storage())))
+        .compose(id -> vertx.deployVerticle(new CanDecoderVerticle(canLimits(config))))
+        .compose(id -> vertx.deployVerticle(new SignalExtractionVerticle(config.can())))
+        .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage())))
         .compose(id -> {
           web = new WebVerticle(config.http(), db);
           return vertx.deployVerticle(web);
@@ -59,6 +64,14 @@ public final class Platform {
             new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()))))
         .<Void>mapEmpty()
         .onSuccess(v -> log.info("Flexconnect is up"));
+  }
+
+  static CanDecoderLimits canLimits(FlexconnectConfig config) {
+    return CanDecoderLimits.defaults()
+        .withMaxTokenBytes(config.ingest().maxTokenBytes())
+        .withMaxDecompressedBytes(config.ingest().maxDecompressedBytes())
+        .withMaxPoints(config.can().maxPointsPerMessage())
+        .withMaxReadingsPerPoint(config.can().maxReadingsPerPoint());
   }
 
   /** Runs the schema migrations with a short-lived pool. */

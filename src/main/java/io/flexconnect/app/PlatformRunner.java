@@ -64,7 +64,7 @@ final class PlatformRunner {
     return vertx.deployVerticle(broker).compose(id -> {
       String url = "mqtt://127.0.0.1:" + broker.actualPort();
       FlexconnectConfig withBroker = new FlexconnectConfig(config.db(), config.broker(),
-          config.mqtt().withUrl(url), config.ingest(), config.storage(), config.http());
+          config.mqtt().withUrl(url), config.ingest(), config.can(), config.storage(), config.http());
       return Platform.deploy(vertx, withBroker).map(p -> new Running(p, broker));
     });
   }

@@ -7,8 +7,6 @@ package io.flexconnect.codec;
 public enum RejectReason {
   /** The payload is empty. */
   EMPTY_PAYLOAD("empty_payload"),
-  /** The payload is in a format this platform does not decode. */
-  UNSUPPORTED_FORMAT("unsupported_format"),
   /** The payload is larger than the configured maximum message size. */
   OVERSIZED("oversized"),
   /** The payload is not well-formed JSON. */

@@ -27,6 +27,7 @@ public final class CompiledSignal {
 
   private final DbcSignal signal;
   private final String messageName;
+  private final String qualifiedName;
   final boolean bigEndian;
   /** Shift of the signal's LSB in the classic frame word of its byte order. */
   final int wordShift;
@@ -54,6 +55,7 @@ public final class CompiledSignal {
   CompiledSignal(DbcSignal signal, String messageName) {
     this.signal = signal;
     this.messageName = messageName;
+    this.qualifiedName = messageName + "." + signal.name();
     DbcLayout layout = signal.layout();
     int length = layout.length();
     this.bigEndian = layout.byteOrder() == DbcByteOrder.BIG_ENDIAN;
@@ -105,6 +107,11 @@ public final class CompiledSignal {
 
   public String messageName() {
     return messageName;
+  }
+
+  /** {@code Message.Signal}, built once: the name decoded values are stored under. */
+  public String qualifiedName() {
+    return qualifiedName;
   }
 
   /** The model this was compiled from. */
@@ -203,6 +210,6 @@ public final class CompiledSignal {
 
   @Override
   public String toString() {
-    return messageName + "." + signal.name();
+    return qualifiedName;
   }
 }

@@ -2,9 +2,11 @@ package io.flexconnect.device;
 
 import io.vertx.core.Future;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A per-verticle cache in front of {@link DeviceRegistry}, so authenticating a message costs no
@@ -18,42 +20,62 @@ public final class DeviceDirectory {
   private final long ttlMs;
   private final long negativeTtlMs;
   private final LongSupplier clock;
-  private final int maxEntries;
-  private final Map<String, Entry> byId = new HashMap<>();
-  // One lookup per device at a time: later messages wait on the same future, so their callbacks
-  // run in arrival order and a device's messages reach storage in the order they were received.
-  private final Map<String, Future<Optional<Device>>> lookups = new HashMap<>();
+  private final Cache byId;
+  private final Cache byTokenHash;
 
   public DeviceDirectory(DeviceRegistry registry, long ttlMs, long negativeTtlMs, int maxEntries, LongSupplier clock) {
     this.registry = registry;
     this.ttlMs = ttlMs;
     this.negativeTtlMs = negativeTtlMs;
-    this.maxEntries = maxEntries;
     this.clock = clock;
+    this.byId = new Cache(maxEntries);
+    this.byTokenHash = new Cache(maxEntries);
   }
 
   /** The device with that id, from cache when fresh. */
   public Future<Optional<Device>> byId(String deviceId) {
-    long now = clock.getAsLong();
-    Entry cached = byId.get(deviceId);
-    if (cached != null && cached.expiresAt > now) {
-      return Future.succeededFuture(cached.device);
+    return byId.get(deviceId, () -> registry.findById(deviceId));
+  }
+
+  /** The device a binary message's token belongs to (by the token's SHA-256). */
+  public Future<Optional<Device>> byTokenHash(byte[] tokenHash) {
+    return byTokenHash.get(HexFormat.of().formatHex(tokenHash), () -> registry.findByTokenHash(tokenHash));
+  }
+
+  /** One cache keyed by a string, with coalesced lookups. */
+  private final class Cache {
+    private final int maxEntries;
+    private final Map<String, Entry> entries = new HashMap<>();
+    // One lookup per key at a time: later messages wait on the same future, so their callbacks
+    // run in arrival order and a device's messages reach storage in the order they were received.
+    private final Map<String, Future<Optional<Device>>> lookups = new HashMap<>();
+
+    Cache(int maxEntries) {
+      this.maxEntries = maxEntries;
     }
-    Future<Optional<Device>> pending = lookups.get(deviceId);
-    if (pending != null) {
-      return pending;
-    }
-    Future<Optional<Device>> lookup = registry.findById(deviceId).onComplete(ar -> {
-      lookups.remove(deviceId);
-      if (ar.succeeded()) {
-        if (byId.size() >= maxEntries) {
-          byId.clear(); // crude but bounded; a fleet larger than the cache just costs more queries
-        }
-        byId.put(deviceId, new Entry(ar.result(), clock.getAsLong() + (ar.result().isPresent() ? ttlMs : negativeTtlMs)));
+
+    Future<Optional<Device>> get(String key, Supplier<Future<Optional<Device>>> load) {
+      Entry cached = entries.get(key);
+      if (cached != null && cached.expiresAt > clock.getAsLong()) {
+        return Future.succeededFuture(cached.device);
       }
-    });
-    lookups.put(deviceId, lookup);
-    return lookup;
+      Future<Optional<Device>> pending = lookups.get(key);
+      if (pending != null) {
+        return pending;
+      }
+      Future<Optional<Device>> lookup = load.get().onComplete(ar -> {
+        lookups.remove(key);
+        if (ar.succeeded()) {
+          if (entries.size() >= maxEntries) {
+            entries.clear(); // crude but bounded; a fleet larger than the cache just costs more queries
+          }
+          long ttl = ar.result().isPresent() ? ttlMs : negativeTtlMs;
+          entries.put(key, new Entry(ar.result(), clock.getAsLong() + ttl));
+        }
+      });
+      lookups.put(key, lookup);
+      return lookup;
+    }
   }
 
   private record Entry(Optional<Device> device, long expiresAt) {}

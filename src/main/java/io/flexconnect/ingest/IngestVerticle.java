@@ -1,49 +1,55 @@
 package io.flexconnect.ingest;
 
+import io.flexconnect.can.CanAddresses;
+import io.flexconnect.can.CanConfig;
+import io.flexconnect.can.CanDecodeResult;
+import io.flexconnect.can.Extraction;
+import io.flexconnect.can.ExtractionRequest;
 import io.flexconnect.codec.Decoded;
 import io.flexconnect.codec.RejectReason;
 import io.flexconnect.codec.Rejection;
+import io.flexconnect.codec.can.CanMessage;
 import io.flexconnect.codec.json.JsonDecoderLimits;
 import io.flexconnect.codec.json.JsonTelemetry;
 import io.flexconnect.codec.json.JsonTelemetryDecoder;
-import io.flexconnect.device.Device;
 import io.flexconnect.device.DeviceDirectory;
 import io.flexconnect.device.DeviceRegistry;
-import io.flexconnect.device.Tokens;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
+import io.flexconnect.storage.RawCanMessage;
 import io.flexconnect.storage.RejectedMessage;
 import io.flexconnect.storage.StorageAddresses;
 import io.flexconnect.storage.StorageConfig;
 import io.flexconnect.storage.TelemetryBatch;
-import io.flexconnect.storage.TelemetryRow;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
-import java.util.List;
-import java.util.Optional;
 
 /**
- * Turns raw MQTT payloads into stored rows: detects the format, decodes, authenticates the device
- * (token against the stored hash, topic device segment against the token's device), and hands the
- * rows to storage. Refused messages are recorded with their reason. The reply comes only after the
- * rows (or the rejection) are committed.
+ * Turns raw MQTT payloads into stored rows. It detects the format, has the payload decoded (JSON
+ * here; binary CAN by the CAN decoder and signal extraction verticles), authenticates the device
+ * and hands the rows to storage. Refused messages are recorded with their reason. The reply comes
+ * only after the rows (or the rejection) are committed.
  */
 public final class IngestVerticle extends VerticleBase {
 
   private final IngestConfig config;
+  private final CanConfig can;
   private final DatabaseConfig database;
   private final StorageConfig storage;
   private final RejectionTracker rejections = new RejectionTracker();
-  private JsonTelemetryDecoder jsonDecoder;
-  private DeviceDirectory devices;
-  private Pool pool;
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
+  private JsonTelemetryDecoder jsonDecoder;
+  private Authenticator authenticator;
+  private Pool pool;
 
-  public IngestVerticle(IngestConfig config, DatabaseConfig database, StorageConfig storage) {
+  public IngestVerticle(IngestConfig config, CanConfig can, DatabaseConfig database, StorageConfig storage) {
     this.config = config;
+    this.can = can;
     this.database = database;
     this.storage = storage;
   }
@@ -51,8 +57,9 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, database, 2);
-    devices = new DeviceDirectory(new DeviceRegistry(pool), config.deviceCacheSeconds() * 1000L,
+    DeviceDirectory devices = new DeviceDirectory(new DeviceRegistry(pool), config.deviceCacheSeconds() * 1000L,
         config.unknownDeviceCacheSeconds() * 1000L, 100_000, System::currentTimeMillis);
+    authenticator = new Authenticator(devices, config.deviceTopicSegment());
     jsonDecoder = new JsonTelemetryDecoder(new JsonDecoderLimits(config.maxDecompressedBytes(),
         config.minTimestampMillis(), config.maxFutureSeconds() * 1000L, 256));
     vertx.eventBus().<RawMessage>localConsumer(IngestAddresses.RAW, this::handle);
@@ -85,8 +92,7 @@ public final class IngestVerticle extends VerticleBase {
     }
     return switch (PayloadFormat.detect(payload)) {
       case JSON -> processJson(raw);
-      case BINARY, BINARY_COMPRESSED -> reject(raw, Rejection.of(RejectReason.UNSUPPORTED_FORMAT,
-          "binary CAN messages are not decoded by this platform version"), null);
+      case BINARY, BINARY_COMPRESSED -> processBinary(raw);
     };
   }
 
@@ -97,34 +103,71 @@ public final class IngestVerticle extends VerticleBase {
       return reject(raw, r.rejection(), null);
     }
     JsonTelemetry message = ((Decoded.Ok<JsonTelemetry>) decoded).value();
-    return devices.byId(message.deviceId()).compose(found -> {
-      Rejection refused = authenticate(message, found, raw.topic());
-      if (refused != null) {
-        return reject(raw, refused, message.deviceId());
+    return authenticator.byDeviceId(message.deviceId(), message.token(), raw.topic()).compose(identity -> {
+      if (identity.refusal() != null) {
+        return reject(raw, identity.refusal(), message.deviceId());
       }
-      List<TelemetryRow> rows = RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs(), "json");
-      return store(rows);
+      return store(new TelemetryBatch(RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())));
     });
   }
 
-  /** Null when the message may be stored as {@code message.deviceId()}; the refusal otherwise. */
-  private Rejection authenticate(JsonTelemetry message, Optional<Device> found, String topic) {
-    if (found.isEmpty()) {
-      return Rejection.of(RejectReason.UNKNOWN_DEVICE, "no device '" + message.deviceId() + "' is registered");
-    }
-    if (!Tokens.matches(message.token(), found.get().tokenHash())) {
-      return Rejection.of(RejectReason.WRONG_TOKEN, "token does not belong to device '" + message.deviceId() + "'");
-    }
-    String topicDevice = TopicDevice.of(topic, config.deviceTopicSegment());
-    if (topicDevice != null && !topicDevice.equals(message.deviceId())) {
-      return Rejection.of(RejectReason.TOPIC_DEVICE_MISMATCH, "topic names device '" + topicDevice
-          + "' but the message authenticates as '" + message.deviceId() + "'");
+  private Future<IngestOutcome> processBinary(RawMessage raw) {
+    return vertx.eventBus().<CanDecodeResult>request(CanAddresses.DECODE, raw, local).compose(reply -> {
+      CanDecodeResult result = reply.body();
+      if (result.rejection() != null) {
+        return reject(raw, result.rejection(), null);
+      }
+      CanMessage message = result.message();
+      return authenticator.byToken(message.token(), raw.topic())
+          .compose(identity -> identity.refusal() != null
+              ? reject(raw, identity.refusal(), null)
+              : extractAndStore(raw, message, identity.device().deviceId()))
+          .eventually(() -> {
+            message.close();
+            return Future.succeededFuture();
+          });
+    });
+  }
+
+  private Future<IngestOutcome> extractAndStore(RawMessage raw, CanMessage message, String deviceId) {
+    return vertx.eventBus()
+        .<Extraction>request(CanAddresses.EXTRACT, new ExtractionRequest(deviceId, message, raw.receivedAtMs()), local)
+        .compose(reply -> {
+          Extraction extraction = reply.body();
+          if (extraction.frames() == 0) {
+            return Future.succeededFuture(IngestOutcome.stored(0));
+          }
+          Rejection clock = checkClock(extraction);
+          if (clock != null) {
+            return reject(raw, clock, deviceId);
+          }
+          RawCanMessage kept = can.storeRaw() ? rawMessage(deviceId, message, extraction, raw.receivedAtMs()) : null;
+          return store(new TelemetryBatch(extraction.rows(), kept));
+        });
+  }
+
+  private Rejection checkClock(Extraction e) {
+    long now = System.currentTimeMillis();
+    long min = config.minTimestampMillis();
+    long max = now + config.maxFutureSeconds() * 1000L;
+    if (e.firstTimestampMs() < min || e.lastTimestampMs() > max) {
+      long bad = e.firstTimestampMs() < min ? e.firstTimestampMs() : e.lastTimestampMs();
+      return Rejection.of(RejectReason.TIMESTAMP_OUT_OF_RANGE, "point timestamp " + bad
+          + " is outside the accepted window [" + min + ", now + " + config.maxFutureSeconds() + " s] (device clock fault?)");
     }
     return null;
   }
 
-  private Future<IngestOutcome> store(List<TelemetryRow> rows) {
-    return vertx.eventBus().<Integer>request(StorageAddresses.TELEMETRY, new TelemetryBatch(rows), local)
+  /** The points section of the (decompressed) message, for re-decoding later. */
+  private static RawCanMessage rawMessage(String deviceId, CanMessage message, Extraction e, long receivedAtMs) {
+    ByteBuf buf = message.buffer();
+    int pointsStart = 4 + buf.getInt(0);
+    byte[] points = ByteBufUtil.getBytes(buf, pointsStart, buf.writerIndex() - pointsStart);
+    return new RawCanMessage(deviceId, e.firstTimestampMs(), e.lastTimestampMs(), receivedAtMs, points);
+  }
+
+  private Future<IngestOutcome> store(TelemetryBatch batch) {
+    return vertx.eventBus().<Integer>request(StorageAddresses.TELEMETRY, batch, local)
         .map(reply -> IngestOutcome.stored(reply.body()));
   }
 

@@ -16,8 +16,7 @@ public final class RowMapper {
 
   private RowMapper() {}
 
-  public static List<TelemetryRow> rows(
-      String deviceId, List<TelemetryPoint> points, long receivedAtMs, String source) {
+  public static List<TelemetryRow> rows(String deviceId, List<TelemetryPoint> points, long receivedAtMs) {
     int size = 0;
     for (TelemetryPoint p : points) {
       size += p.fields().size();
@@ -26,8 +25,7 @@ public final class RowMapper {
     for (TelemetryPoint point : points) {
       String tags = tagsJson(point.tags());
       for (Field f : point.fields()) {
-        rows.add(new TelemetryRow(deviceId, f.name(), point.timestampMs(), f.number(), f.text(), tags,
-            receivedAtMs, source, null));
+        rows.add(TelemetryRow.json(deviceId, f.name(), point.timestampMs(), f.number(), f.text(), tags, receivedAtMs));
       }
     }
     return rows;

@@ -56,6 +56,13 @@ final class TelemetryStatements {
       WHERE d.device_id = x.dev AND (d.last_seen IS NULL OR d.last_seen < x.seen)
       """.formatted(MS.formatted("r"));
 
+  private static final String INSERT_CAN_MESSAGES = """
+      INSERT INTO can_messages (device_id, first_ts, last_ts, received_at, digest, points)
+      SELECT d, %s, %s, %s, sha256(p), p
+      FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::bytea[]) AS u(d, f, l, r, p)
+      ON CONFLICT DO NOTHING
+      """.formatted(MS.formatted("f"), MS.formatted("l"), MS.formatted("r"));
+
   private static final String INSERT_REJECTED = """
       INSERT INTO rejected_messages (received_at, topic, reason, detail, device_id, payload_size, payload_head)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -68,11 +75,15 @@ final class TelemetryStatements {
   }
 
   /** Writes everything of one flush on {@code conn} (inside the caller's transaction). */
-  Future<Integer> write(SqlConnection conn, List<TelemetryRow> rows, List<RejectedMessage> rejected) {
+  Future<Integer> write(SqlConnection conn, List<TelemetryRow> rows, List<RawCanMessage> raw,
+      List<RejectedMessage> rejected) {
     Future<Integer> chain = Future.succeededFuture(0);
+    if (!raw.isEmpty()) {
+      chain = conn.preparedQuery(INSERT_CAN_MESSAGES).execute(rawColumns(raw)).map(r -> 0);
+    }
     if (!rows.isEmpty()) {
       List<TelemetryRow> unique = lastWriteWins(rows);
-      chain = conn.preparedQuery(INSERT_TELEMETRY).execute(telemetryColumns(unique))
+      chain = chain.compose(n -> conn.preparedQuery(INSERT_TELEMETRY).execute(telemetryColumns(unique)))
           .compose(r -> conn.preparedQuery(UPSERT_SIGNALS).execute(signalColumns(unique)))
           .compose(r -> conn.preparedQuery(TOUCH_DEVICES).execute(deviceColumns(unique)))
           .map(r -> unique.size());
@@ -121,7 +132,7 @@ final class TelemetryStatements {
       device[i] = row.deviceId();
       signal[i] = row.signal();
       ts[i] = row.timestampMs();
-      value[i] = row.isNumeric() ? row.value() : null;
+      value[i] = row.numeric() ? row.value() : null;
       text[i] = row.text();
       tags[i] = row.tagsJson();
       received[i] = row.receivedAtMs();
@@ -157,7 +168,7 @@ final class TelemetryStatements {
       source[i] = row.source();
       unit[i] = row.unit();
       ts[i] = row.timestampMs();
-      value[i] = row.isNumeric() ? row.value() : null;
+      value[i] = row.numeric() ? row.value() : null;
       text[i] = row.text();
       tags[i] = row.tagsJson();
       received[i] = row.receivedAtMs();
@@ -165,6 +176,24 @@ final class TelemetryStatements {
       i++;
     }
     return columns(device, signal, source, unit, ts, value, text, tags, received, first);
+  }
+
+  private static Tuple rawColumns(List<RawCanMessage> raw) {
+    int n = raw.size();
+    String[] device = new String[n];
+    Long[] first = new Long[n];
+    Long[] last = new Long[n];
+    Long[] received = new Long[n];
+    Buffer[] points = new Buffer[n];
+    for (int i = 0; i < n; i++) {
+      RawCanMessage m = raw.get(i);
+      device[i] = m.deviceId();
+      first[i] = m.firstTimestampMs();
+      last[i] = m.lastTimestampMs();
+      received[i] = m.receivedAtMs();
+      points[i] = Buffer.buffer(m.points());
+    }
+    return columns(device, first, last, received, points);
   }
 
   private static Tuple deviceColumns(List<TelemetryRow> rows) {

@@ -100,15 +100,19 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
     List<TelemetryRow> rows = new ArrayList<>();
     List<RejectedMessage> rejected = new ArrayList<>();
+    List<RawCanMessage> raw = new ArrayList<>();
     for (Message<?> m : batch) {
       if (m.body() instanceof TelemetryBatch t) {
         rows.addAll(t.rows());
+        if (t.raw() != null) {
+          raw.add(t.raw());
+        }
       } else if (m.body() instanceof RejectedMessage r) {
         rejected.add(r);
       }
     }
     long started = System.nanoTime();
-    Function<SqlConnection, Future<Integer>> work = conn -> statements.write(conn, rows, rejected);
+    Function<SqlConnection, Future<Integer>> work = conn -> statements.write(conn, rows, raw, rejected);
     pool.withTransaction(work).onComplete(ar -> {
       flushing = false;
       if (ar.succeeded()) {

@@ -1,6 +1,8 @@
 package io.flexconnect.codec.can;
 
-import static io.flexconnect.codec.can.CanMessageBuilder.range;
+import io.flexconnect.testing.CanMessageBuilder;
+
+import static io.flexconnect.testing.CanMessageBuilder.range;
 import static io.flexconnect.codec.can.CanTestSupport.accepted;
 import static io.flexconnect.codec.can.CanTestSupport.rejection;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.flexconnect.codec.can;
 
+import io.flexconnect.testing.CanMessageBuilder;
+
 import static io.flexconnect.codec.can.CanTestSupport.accepted;
 import static io.flexconnect.codec.can.CanTestSupport.bytes;
 import static io.flexconnect.codec.can.CanTestSupport.rejection;

@@ -1,5 +1,7 @@
 package io.flexconnect.codec.can;
 
+import io.flexconnect.testing.CanMessageBuilder;
+
 import static io.flexconnect.codec.can.CanTestSupport.SEED_TOKEN;
 import static io.flexconnect.codec.can.CanTestSupport.SEED_TS;
 import static io.flexconnect.codec.can.CanTestSupport.accepted;

@@ -1,4 +1,4 @@
-package io.flexconnect.codec.can;
+package io.flexconnect.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.util.zip.GZIPOutputStream;
  * Writes binary CAN messages for tests, the way the guide's {@code create_binary_message} does, with
  * hooks to break them (a wrong point Length, a raw token length, trailing bytes).
  */
-final class CanMessageBuilder {
+public final class CanMessageBuilder {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private ByteArrayOutputStream point;
@@ -19,7 +19,7 @@ final class CanMessageBuilder {
   private Integer pointLengthOverride;
   private Integer pointCountOverride;
 
-  static CanMessageBuilder withToken(String token) {
+  public static CanMessageBuilder withToken(String token) {
     CanMessageBuilder b = new CanMessageBuilder();
     byte[] t = token.getBytes(StandardCharsets.UTF_8);
     b.u32be(t.length);
@@ -27,14 +27,14 @@ final class CanMessageBuilder {
     return b;
   }
 
-  static CanMessageBuilder withRawTokenLength(long tokenLength, byte... tokenBytes) {
+  public static CanMessageBuilder withRawTokenLength(long tokenLength, byte... tokenBytes) {
     CanMessageBuilder b = new CanMessageBuilder();
     b.u32be(tokenLength);
     b.out.writeBytes(tokenBytes);
     return b;
   }
 
-  CanMessageBuilder point(long timestampMs) {
+  public CanMessageBuilder point(long timestampMs) {
     flushPoint();
     point = new ByteArrayOutputStream();
     pointTimestamp = timestampMs;
@@ -45,7 +45,7 @@ final class CanMessageBuilder {
   }
 
   /** Adds a reading; {@code dlc} is written as given (5 bits), {@code data} as given. */
-  CanMessageBuilder reading(long canId, int bus, int dlc, int... data) {
+  public CanMessageBuilder reading(long canId, int bus, int dlc, int... data) {
     point.write((int) canId);
     point.write((int) (canId >>> 8));
     point.write((int) (canId >>> 16));
@@ -59,25 +59,25 @@ final class CanMessageBuilder {
   }
 
   /** Raw bytes inside the current point (counted by its Length). */
-  CanMessageBuilder pointBytes(int... bytes) {
+  public CanMessageBuilder pointBytes(int... bytes) {
     for (int b : bytes) {
       point.write(b);
     }
     return this;
   }
 
-  CanMessageBuilder pointLength(int length) {
+  public CanMessageBuilder pointLength(int length) {
     pointLengthOverride = length;
     return this;
   }
 
-  CanMessageBuilder readingsCount(int count) {
+  public CanMessageBuilder readingsCount(int count) {
     pointCountOverride = count;
     return this;
   }
 
   /** Raw bytes after the last point. */
-  CanMessageBuilder trailing(int... bytes) {
+  public CanMessageBuilder trailing(int... bytes) {
     flushPoint();
     for (int b : bytes) {
       out.write(b);
@@ -85,16 +85,16 @@ final class CanMessageBuilder {
     return this;
   }
 
-  byte[] build() {
+  public byte[] build() {
     flushPoint();
     return out.toByteArray();
   }
 
-  byte[] buildCompressed() {
+  public byte[] buildCompressed() {
     return compress(build());
   }
 
-  static byte[] compress(byte[] message) {
+  public static byte[] compress(byte[] message) {
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     gz.write(0xFC);
     try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
@@ -105,7 +105,7 @@ final class CanMessageBuilder {
     return gz.toByteArray();
   }
 
-  static int[] range(int from, int count) {
+  public static int[] range(int from, int count) {
     int[] data = new int[count];
     for (int i = 0; i < count; i++) {
       data[i] = (from + i) & 0xFF;
@@ -113,7 +113,7 @@ final class CanMessageBuilder {
     return data;
   }
 
-  static byte[] rangeBytes(int from, int count) {
+  public static byte[] rangeBytes(int from, int count) {
     byte[] data = new byte[count];
     for (int i = 0; i < count; i++) {
       data[i] = (byte) (from + i);
