@@ -227,7 +227,10 @@ public final class DecodeCommand {
           int bus = entry.bus() >= 0 ? entry.bus() : defaultBus;
           printer.frame(entry.timestampMs(), bus, frame.canId(), frame.extended(), frame.data());
         } else if (result instanceof Result.Invalid<CanLogEntry> invalid) {
-          errors.report(name + ":" + number + ": " + invalid.error() + " in line: " + abbreviate(line));
+          String text = abbreviate(line);
+          // Most parser errors quote the offending part; the whole line is added unless they quote it all.
+          errors.report(name + ":" + number + ": " + invalid.error()
+              + (invalid.error().contains(text) ? "" : " in line: " + text));
         }
         // Skipped: blank lines, comments, remote and error frames carry no signal.
       }
