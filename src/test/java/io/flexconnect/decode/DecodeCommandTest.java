@@ -197,6 +197,32 @@ class DecodeCommandTest {
   }
 
   @Test
+  void verifiesThatACanFdReadingKeepsAllItsBytes() {
+    // DLC 13 is the CAN FD code for 32 bytes.
+    Run r = run("--dbc", DEMO_DBC, "--unknown", message("canfd-dlc13.bin"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.lines()).singleElement().satisfies(n -> {
+      assertThat(n.get("bus").asInt()).isEqualTo(3);
+      assertThat(n.get("id").asInt()).isEqualTo(0x1A0);
+      assertThat(n.get("data").asText()).hasSize(64).startsWith("000102").endsWith("1d1e1f");
+    });
+  }
+
+  @Test
+  void verifiesThatManyBadLinesAreAllCountedButOnlyTheFirstHundredShown() throws IOException {
+    Path log = write("garbage.log", "not a candump line\n".repeat(150));
+
+    Run r = run("--dbc", DEMO_DBC, "--candump", log.toString());
+
+    assertThat(r.exit()).isEqualTo(DecodeCommand.INPUT_ERROR);
+    assertThat(r.err().lines().filter(l -> l.contains("garbage.log:"))).hasSize(100);
+    assertThat(r.err()).contains("garbage.log:100: ").doesNotContain("garbage.log:101: ")
+        .contains("further errors are counted, not shown")
+        .contains("decoded 0 frames, 0 unknown, 150 errors");
+  }
+
+  @Test
   void verifiesThatACandumpInterfaceWithoutNumberUsesTheBusOption() throws IOException {
     Path log = write("slcan.log", "(1.5) slcan 123#0102030405060708\n");
 
