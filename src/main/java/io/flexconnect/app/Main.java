@@ -1,6 +1,7 @@
 package io.flexconnect.app;
 
 import io.flexconnect.app.ConfigLoader.ConfigException;
+import io.flexconnect.decode.DecodeCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ public final class Main {
         run                    start the platform (the default): with no configuration it runs an
                                embedded MQTT broker and an embedded PostgreSQL
       %s
+        decode --dbc FILE [--dbc BUS=FILE ...] [--candump | --frame ID#HEX ...] [INPUT]
+                               decode CAN frames offline to JSON lines (decode --help for more)
         env                    list the environment variables that override configuration
         help                   this text
       """.formatted(DeviceCli.USAGE.indent(2).stripTrailing());
@@ -55,6 +58,7 @@ public final class Main {
       return switch (command) {
         case "run" -> PlatformRunner.runUntilStopped(config, out);
         case "device" -> DeviceCli.run(args, config, out, err);
+        case "decode" -> DecodeCommand.run(args, System.in, out, err);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
           yield 2;
