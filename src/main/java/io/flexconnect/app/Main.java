@@ -50,6 +50,9 @@ public final class Main {
         out.print(USAGE);
         return 0;
       }
+      if (command.equals("decode")) { // offline: needs no platform configuration
+        return DecodeCommand.run(args, System.in, out, err);
+      }
       if (command.equals("env")) {
         new ConfigLoader().environmentNames().forEach(out::println);
         return 0;
@@ -58,7 +61,6 @@ public final class Main {
       return switch (command) {
         case "run" -> PlatformRunner.runUntilStopped(config, out);
         case "device" -> DeviceCli.run(args, config, out, err);
-        case "decode" -> DecodeCommand.run(args, System.in, out, err);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
           yield 2;

@@ -88,7 +88,7 @@ public final class DecodeCommand {
       out.println(DecodeOptions.USAGE);
       return OK;
     }
-    DbcCatalog catalog;
+    BusDbcs catalog;
     try {
       catalog = loadCatalog(options.dbcs(), err);
     } catch (DbcUnusable e) {
@@ -127,7 +127,7 @@ public final class DecodeCommand {
     }
   }
 
-  private static DbcCatalog loadCatalog(List<DbcSpec> specs, PrintStream err) throws DbcUnusable {
+  private static BusDbcs loadCatalog(List<DbcSpec> specs, PrintStream err) throws DbcUnusable {
     Map<Path, DbcDecoder> loaded = new HashMap<>(); // a file named twice is loaded once
     List<DbcDecoder> allBuses = new ArrayList<>();
     Map<Integer, List<DbcDecoder>> perBus = new LinkedHashMap<>();
@@ -143,7 +143,7 @@ public final class DecodeCommand {
         perBus.computeIfAbsent(spec.bus(), b -> new ArrayList<>()).add(decoder);
       }
     }
-    return new DbcCatalog(allBuses, perBus);
+    return new BusDbcs(allBuses, perBus);
   }
 
   private static DbcDatabase loadDbc(Path file, PrintStream err) throws DbcUnusable {

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns frames into JSON lines: looks the frame up in the {@link DbcCatalog}, decodes it and writes
+ * Turns frames into JSON lines: looks the frame up in the {@link BusDbcs}, decodes it and writes
  * one line, and counts what it did. No file or stream of its own: it writes to the stream it is
  * given, so it is tested with byte literals.
  *
@@ -41,7 +41,7 @@ final class FramePrinter implements SignalSink, Flushable {
   private static final MathContext SIGNIFICANT = new MathContext(15);
   private static final double TWO_POW_63 = 0x1p63;
 
-  private final DbcCatalog catalog;
+  private final BusDbcs catalog;
   private final boolean printUnknown;
   private final JsonGenerator json;
   private final List<String> labelNames = new ArrayList<>();
@@ -54,7 +54,7 @@ final class FramePrinter implements SignalSink, Flushable {
    * @param printUnknown whether frames no DBC knows are printed ({@code --unknown}) or only counted
    * @param out where the lines go; flushed by {@link #flush()}, never closed
    */
-  FramePrinter(DbcCatalog catalog, boolean printUnknown, OutputStream out) {
+  FramePrinter(BusDbcs catalog, boolean printUnknown, OutputStream out) {
     this.catalog = catalog;
     this.printUnknown = printUnknown;
     try {

@@ -6,7 +6,7 @@
  *   <li>{@link io.flexconnect.decode.DecodeCommand} is the entry point and the only class doing IO
  *       (DBC files, input file or stdin, stdout/stderr, exit status).
  *   <li>{@link io.flexconnect.decode.DecodeOptions} parses the command line (pure, with the usage text).
- *   <li>{@code DbcCatalog} chooses the DBC per bus; {@code FramePrinter} turns a frame into one JSON
+ *   <li>{@code BusDbcs} chooses the DBC per bus; {@code FramePrinter} turns a frame into one JSON
  *       line and counts decoded and unknown frames; {@code LineReader} reads candump logs with a
  *       bound on line length.
  * </ul>

@@ -38,7 +38,7 @@ class FramePrinterTest {
 
   private static FramePrinter printer(boolean unknown, ByteArrayOutputStream out) throws Exception {
     DbcDecoder decoder = DbcDecoder.compile(DbcParser.parse(DBC, "inline.dbc"));
-    return new FramePrinter(new DbcCatalog(List.of(decoder), Map.of()), unknown, out);
+    return new FramePrinter(new BusDbcs(List.of(decoder), Map.of()), unknown, out);
   }
 
   @Test

@@ -10,12 +10,12 @@ import java.util.Map;
  * only those; every other bus uses the all-bus files ({@code --dbc FILE}). Within a list the first
  * file that knows the ID wins, so files are searched in the order given.
  */
-final class DbcCatalog {
+final class BusDbcs {
 
   private final List<DbcDecoder> allBuses;
   private final Map<Integer, List<DbcDecoder>> perBus;
 
-  DbcCatalog(List<DbcDecoder> allBuses, Map<Integer, List<DbcDecoder>> perBus) {
+  BusDbcs(List<DbcDecoder> allBuses, Map<Integer, List<DbcDecoder>> perBus) {
     this.allBuses = List.copyOf(allBuses);
     this.perBus = Map.copyOf(perBus);
   }
