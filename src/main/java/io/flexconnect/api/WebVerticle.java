@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
     router.get("/api/v1/rejected").handler(this::rejected);
+    router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(new RedecodeHandler(queries)::handle);
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())

@@ -4,6 +4,8 @@ import io.flexconnect.bus.LocalCodec;
 import io.flexconnect.can.CanDecodeResult;
 import io.flexconnect.can.Extraction;
 import io.flexconnect.can.ExtractionRequest;
+import io.flexconnect.can.RedecodeRequest;
+import io.flexconnect.can.RedecodeResult;
 import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.mqtt.SubscriptionStatus;
@@ -18,7 +20,7 @@ public final class Codecs {
 
   static final List<Class<?>> LOCAL_TYPES = List.of(
       RawMessage.class, IngestOutcome.class, TelemetryBatch.class, RejectedMessage.class, SubscriptionStatus.class,
-      CanDecodeResult.class, ExtractionRequest.class, Extraction.class);
+      CanDecodeResult.class, ExtractionRequest.class, Extraction.class, RedecodeRequest.class, RedecodeResult.class);
 
   public static void register(EventBus bus) {
     for (Class<?> type : LOCAL_TYPES) {

@@ -2,17 +2,14 @@ package io.flexconnect.app;
 
 import io.flexconnect.device.Device;
 import io.flexconnect.device.DeviceRegistry;
-import io.flexconnect.device.DeviceRegistry.DeviceException;
 import io.flexconnect.device.Tokens;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * {@code device add ID [--token T] [--tenant T]} and {@code device list}. The token is printed
@@ -63,25 +60,11 @@ final class DeviceCli {
   }
 
   private static int withRegistry(
-      FlexconnectConfig config, java.util.function.Function<DeviceRegistry, Future<Integer>> action, PrintStream err)
-      throws Exception {
-    try (Infrastructure infra = Infrastructure.database(config)) {
-      Vertx vertx = Vertx.vertx();
-      try {
-        CompletableFuture<Integer> result = Platform.migrate(vertx, infra.config().db())
-            .compose(info -> {
-              Pool pool = Database.pool(vertx, infra.config().db(), 1);
-              return action.apply(new DeviceRegistry(pool)).eventually(pool::close);
-            })
-            .toCompletionStage().toCompletableFuture();
-        return result.get(60, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable cause = e.getCause();
-        err.println("error: " + (cause instanceof DeviceException ? cause.getMessage() : cause.toString()));
-        return 1;
-      } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-    }
+      FlexconnectConfig config, Function<DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
+    return CliDatabase.run(config, 60, err, (vertx, resolved) -> {
+      Pool pool = Database.pool(vertx, resolved.db(), 1);
+      return action.apply(new DeviceRegistry(pool)).eventually(pool::close);
+    });
   }
+
 }

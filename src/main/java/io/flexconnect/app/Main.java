@@ -33,7 +33,7 @@ public final class Main {
                                decode CAN frames offline to JSON lines (decode --help for more)
         env                    list the environment variables that override configuration
         help                   this text
-      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing());
+      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing() + "\n" + RedecodeCli.USAGE.indent(2).stripTrailing());
 
   private Main() {}
 
@@ -41,7 +41,7 @@ public final class Main {
     System.exit(run(List.of(argv), System.getenv(), System.out, System.err));
   }
 
-  static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
+  public static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
     List<String> args = new ArrayList<>(argv);
     Path configFile = configFile(args, env);
     String command = args.isEmpty() ? "run" : args.remove(0);
@@ -61,6 +61,7 @@ public final class Main {
       return switch (command) {
         case "run" -> PlatformRunner.runUntilStopped(config, out);
         case "device" -> DeviceCli.run(args, config, out, err);
+        case "redecode" -> RedecodeCli.run(args, config, out, err);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
           yield 2;

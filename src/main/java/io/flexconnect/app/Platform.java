@@ -2,6 +2,7 @@ package io.flexconnect.app;
 
 import io.flexconnect.api.WebVerticle;
 import io.flexconnect.can.CanDecoderVerticle;
+import io.flexconnect.can.RedecodeVerticle;
 import io.flexconnect.can.SignalExtractionVerticle;
 import io.flexconnect.codec.can.CanDecoderLimits;
 import io.flexconnect.ingest.IngestVerticle;
@@ -12,7 +13,9 @@ import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.SchemaMigrator;
 import io.flexconnect.storage.SchemaMigrator.SchemaInfo;
 import io.flexconnect.storage.TelemetryWriterVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -55,6 +58,8 @@ public final class Platform {
         })
         .compose(id -> vertx.deployVerticle(new CanDecoderVerticle(canLimits(config))))
         .compose(id -> vertx.deployVerticle(new SignalExtractionVerticle(config.can())))
+        .compose(id -> vertx.deployVerticle(new RedecodeVerticle(config.can(), db),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage())))
         .compose(id -> {
           web = new WebVerticle(config.http(), db);

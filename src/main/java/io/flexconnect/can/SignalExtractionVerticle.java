@@ -3,7 +3,8 @@ package io.flexconnect.can;
 import io.flexconnect.can.CanConfig.DbcMapping;
 import io.flexconnect.dbc.DbcDatabase;
 import io.flexconnect.dbc.DbcDecoder;
-import io.flexconnect.dbc.DbcLoader;
+import io.flexconnect.can.DbcFiles.DbcFileException;
+import io.flexconnect.can.DbcFiles.LoadedDbc;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -58,14 +59,14 @@ public final class SignalExtractionVerticle extends VerticleBase {
     }
     Map<String, DbcDecoder> decoders = new LinkedHashMap<>();
     for (String file : files) {
-      Path path = Path.of(config.dbcDir()).resolve(file);
       try {
-        DbcDatabase db = DbcLoader.load(path);
-        decoders.put(file, DbcDecoder.compile(db));
-        log.info("Loaded DBC {}: {} messages{}", path, db.messages().size(),
+        LoadedDbc loaded = DbcFiles.load(Path.of(config.dbcDir()), file);
+        DbcDatabase db = loaded.database();
+        decoders.put(file, loaded.decoder());
+        log.info("Loaded DBC {}: {} messages{}", file, db.messages().size(),
             db.warnings().isEmpty() ? "" : ", " + db.warnings().size() + " warnings (first: " + db.warnings().get(0) + ")");
-      } catch (Exception e) {
-        log.error("DBC {} is not used: {}", path, e.getMessage());
+      } catch (DbcFileException e) {
+        log.error("DBC {} is not used: {}", file, e.getMessage());
       }
     }
     return decoders;

@@ -81,10 +81,14 @@ public final class MqttIngestVerticle extends VerticleBase {
 
   private Future<Void> connect() {
     return client.connect(broker.port(), broker.host())
-        .compose(ack -> client.subscribe(config.topicFilter(), MqttQoS.AT_LEAST_ONCE.value()))
+        .compose(ack -> {
+          // A new connection from CONNACK on: a persistent session's backlog starts flowing right
+          // away, before SUBACK, and those messages must be acknowledged on this connection.
+          connection++;
+          return client.subscribe(config.topicFilter(), MqttQoS.AT_LEAST_ONCE.value());
+        })
         .<Void>mapEmpty()
         .onSuccess(v -> {
-          connection++;
           subscribed = true;
           reconnectDelayMs = config.reconnectMinMs();
           log.info("Subscribed to '{}' on {} as '{}'", config.topicFilter(), broker, config.clientId());

@@ -25,8 +25,13 @@ public final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
   private static final long LOCK_KEY = 0x466c6578L; // "Flex"
 
-  /** Ordered migrations: version and classpath resource. Never edit a released one; add a new. */
-  static final List<String> MIGRATIONS = List.of("V1__core_schema.sql", "V2__can_messages.sql");
+  /**
+   * Migrations as classpath resources {@code V<version>__<name>.sql}, applied in version order;
+   * each version is applied once, whenever it is missing (so versions added on parallel branches
+   * apply cleanly). Never edit a released one; add a new one.
+   */
+  static final List<String> MIGRATIONS = List.of(
+      "V1__core_schema.sql", "V2__can_messages.sql", "V5__dbc_versions.sql");
 
   private final Pool pool;
 
@@ -37,7 +42,7 @@ public final class SchemaMigrator {
   /** Applies missing migrations, then enables TimescaleDB where available. */
   public Future<SchemaInfo> migrate() {
     return pool.withTransaction(this::applyMigrations).compose(applied -> enableTimescale()
-        .map(timescale -> new SchemaInfo(MIGRATIONS.size(), applied, timescale)))
+        .map(timescale -> new SchemaInfo(version(MIGRATIONS.get(MIGRATIONS.size() - 1)), applied, timescale)))
         .onSuccess(info -> log.info("Schema at version {} ({} applied now), TimescaleDB {}",
             info.version(), info.appliedNow(), info.timescale() ? "enabled" : "not available: plain tables"));
   }
@@ -54,9 +59,8 @@ public final class SchemaMigrator {
             done.add(row.getInteger(0));
           }
           Future<Integer> chain = Future.succeededFuture(0);
-          for (int i = 0; i < MIGRATIONS.size(); i++) {
-            int version = i + 1;
-            String name = MIGRATIONS.get(i);
+          for (String name : MIGRATIONS) {
+            int version = version(name);
             if (done.contains(version)) {
               continue;
             }
@@ -86,6 +90,13 @@ public final class SchemaMigrator {
                 return Future.succeededFuture(false);
               });
         });
+  }
+
+  static int version(String name) {
+    if (!name.matches("V\\d+__.+\\.sql")) {
+      throw new IllegalStateException("migration name must be V<version>__<name>.sql: " + name);
+    }
+    return Integer.parseInt(name.substring(1, name.indexOf("__")));
   }
 
   private static String resource(String name) {

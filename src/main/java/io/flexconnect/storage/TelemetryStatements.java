@@ -17,7 +17,7 @@ import java.util.Map;
  * The SQL of one flush. Rows go in as column arrays through {@code unnest}: one round trip per
  * statement whatever the batch size, and the same SQL on PostgreSQL and TimescaleDB.
  */
-final class TelemetryStatements {
+public final class TelemetryStatements {
 
   private static final String MS = "timestamptz 'epoch' + %s * interval '1 millisecond'";
 
@@ -70,7 +70,7 @@ final class TelemetryStatements {
 
   private final int rejectedKeep;
 
-  TelemetryStatements(int rejectedKeep) {
+  public TelemetryStatements(int rejectedKeep) {
     this.rejectedKeep = rejectedKeep;
   }
 
@@ -99,6 +99,11 @@ final class TelemetryStatements {
       chain = chain.compose(n -> conn.preparedQuery(INSERT_REJECTED).executeBatch(tuples).map(r -> n));
     }
     return chain;
+  }
+
+  /** Upserts rows (last write wins per key) and their latest values; returns the rows written. */
+  public Future<Integer> insertRows(SqlConnection conn, List<TelemetryRow> rows) {
+    return write(conn, rows, List.of(), List.of());
   }
 
   /** Keeps the newest {@code rejectedKeep} rejected messages. */

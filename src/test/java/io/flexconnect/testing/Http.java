@@ -35,6 +35,22 @@ public final class Http {
     }
   }
 
+  public Response post(String path, String json) {
+    try {
+      HttpResponse<String> r = client.send(
+          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+              .header("content-type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
+    } catch (IOException e) {
+      throw new AssertionError("POST " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Status, content type and body of one response. */
   public record Response(int status, String contentType, String body) {
     public JsonObject json() {

@@ -1,0 +1,171 @@
+package io.flexconnect.can;
+
+import io.flexconnect.can.CanConfig.DbcMapping;
+import io.flexconnect.can.DbcFiles.LoadedDbc;
+import io.flexconnect.codec.Decoded;
+import io.flexconnect.codec.can.CanDecoderLimits;
+import io.flexconnect.codec.can.CanMessage;
+import io.flexconnect.codec.can.CanMessageDecoder;
+import io.flexconnect.dbc.DbcDecoder;
+import io.flexconnect.storage.TelemetryRow;
+import io.flexconnect.storage.TelemetryStatements;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Cursor;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Re-decodes a device's stored binary messages with a (new) DBC version and replaces the derived
+ * rows of the range, in one transaction: the CAN rows of the range are deleted, the messages are
+ * read through a cursor (bounded memory whatever the range) and decoded again, and the run is
+ * recorded with the DBC versions it applied. Running it twice gives the same rows.
+ */
+public final class Redecoder {
+  private static final int PAGE = 500;
+  private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
+
+  private static final String DELETE_DERIVED = """
+      DELETE FROM telemetry t USING device_signals s
+      WHERE t.device_id = $1 AND t.ts >= %s AND t.ts < %s
+        AND s.device_id = t.device_id AND s.signal = t.signal AND s.source = 'can'
+      """.formatted(MS.formatted(2), MS.formatted(3));
+
+  private static final String SELECT_MESSAGES = """
+      SELECT points, (extract(epoch FROM received_at) * 1000)::int8 AS received_ms
+      FROM can_messages
+      WHERE device_id = $1 AND last_ts >= %s AND first_ts < %s
+      ORDER BY first_ts, digest
+      """.formatted(MS.formatted(2), MS.formatted(3));
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final CanConfig config;
+  private final TelemetryStatements statements = new TelemetryStatements(1);
+  private final CanMessageDecoder decoder = new CanMessageDecoder(CanDecoderLimits.defaults());
+
+  public Redecoder(Vertx vertx, Pool pool, CanConfig config) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.config = config;
+  }
+
+  public Future<RedecodeResult> run(RedecodeRequest request) {
+    List<DbcMapping> mappings = request.dbc().isEmpty()
+        ? config.dbcMappings()
+        : request.dbc().stream().map(m -> new DbcMapping(request.deviceId(), m.bus(), m.file())).toList();
+    return vertx.executeBlocking(() -> load(mappings)).compose(loaded -> {
+      Map<String, DbcDecoder> decoders = new LinkedHashMap<>();
+      loaded.forEach((name, dbc) -> decoders.put(name, dbc.decoder()));
+      SignalExtractor extractor = new SignalExtractor(new DbcCatalog(mappings, decoders), config.storeUnknown());
+      return pool.withTransaction(conn -> replace(conn, request, extractor, loaded));
+    });
+  }
+
+  private Map<String, LoadedDbc> load(List<DbcMapping> mappings) {
+    Map<String, LoadedDbc> loaded = new LinkedHashMap<>();
+    for (DbcMapping m : mappings) {
+      loaded.computeIfAbsent(m.file(), f -> DbcFiles.load(Path.of(config.dbcDir()), f));
+    }
+    return loaded;
+  }
+
+  private Future<RedecodeResult> replace(
+      SqlConnection conn, RedecodeRequest request, SignalExtractor extractor, Map<String, LoadedDbc> dbcs) {
+    Tuple range = Tuple.of(request.deviceId(), request.fromMs(), request.toMs());
+    Totals totals = new Totals();
+    return conn.preparedQuery(DELETE_DERIVED).execute(range)
+        .compose(deleted -> {
+          totals.rowsDeleted = deleted.rowCount();
+          return conn.prepare(SELECT_MESSAGES);
+        })
+        .compose(ps -> drain(conn, ps.cursor(range), request, extractor, totals))
+        .compose(v -> recordRun(conn, request, dbcs, totals))
+        .map(v -> new RedecodeResult(totals.messages, totals.frames, totals.unknown, totals.rowsDeleted,
+            totals.rowsWritten, versions(dbcs)));
+  }
+
+  private Future<Void> drain(SqlConnection conn, Cursor cursor, RedecodeRequest request, SignalExtractor extractor,
+      Totals totals) {
+    return cursor.read(PAGE).compose(page -> {
+      List<TelemetryRow> rows = new ArrayList<>();
+      for (Row row : page) {
+        totals.messages++;
+        decodeInto(row.getBuffer("points"), row.getLong("received_ms"), request, extractor, rows, totals);
+      }
+      Future<Integer> written = rows.isEmpty() ? Future.succeededFuture(0) : statements.insertRows(conn, rows);
+      return written.compose(n -> {
+        totals.rowsWritten += n;
+        return cursor.hasMore() ? drain(conn, cursor, request, extractor, totals) : cursor.close();
+      });
+    });
+  }
+
+  private void decodeInto(Buffer points, long receivedMs, RedecodeRequest request, SignalExtractor extractor,
+      List<TelemetryRow> into, Totals totals) {
+    // Stored without the token: give it an empty one and decode as received.
+    ByteBuf message = Unpooled.buffer(4 + points.length()).writeInt(0).writeBytes(points.getBytes());
+    Decoded<CanMessage> decoded;
+    try {
+      decoded = decoder.decode(message);
+    } finally {
+      message.release();
+    }
+    if (!(decoded instanceof Decoded.Ok<CanMessage> ok)) {
+      return; // stored messages were valid when they arrived; nothing to re-derive otherwise
+    }
+    try (CanMessage m = ok.value()) {
+      Extraction e = extractor.extract(request.deviceId(), m, receivedMs);
+      totals.frames += e.frames();
+      totals.unknown += e.unknownFrames();
+      for (TelemetryRow row : e.rows()) {
+        if (row.timestampMs() >= request.fromMs() && row.timestampMs() < request.toMs()) {
+          into.add(row);
+        }
+      }
+    }
+  }
+
+  private Future<Void> recordRun(SqlConnection conn, RedecodeRequest request, Map<String, LoadedDbc> dbcs, Totals t) {
+    List<Tuple> files = new ArrayList<>();
+    dbcs.values().forEach(d -> files.add(Tuple.of(Buffer.buffer(d.sha256()), d.name(), Buffer.buffer(d.content()))));
+    JsonObject applied = new JsonObject();
+    versions(dbcs).forEach(applied::put);
+    Future<?> filesStored = files.isEmpty() ? Future.succeededFuture() : conn
+        .preparedQuery("INSERT INTO dbc_files (sha256, name, content) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .executeBatch(files);
+    return filesStored
+        .compose(r -> conn.preparedQuery("""
+                INSERT INTO redecode_runs (device_id, from_ts, to_ts, dbc, messages, frames, rows_deleted, rows_written)
+                VALUES ($1, %s, %s, $4, $5, $6, $7, $8)""".formatted(MS.formatted(2), MS.formatted(3)))
+            .execute(Tuple.of(request.deviceId(), request.fromMs(), request.toMs(), applied, t.messages, t.frames,
+                t.rowsDeleted, t.rowsWritten)))
+        .mapEmpty();
+  }
+
+  private static Map<String, String> versions(Map<String, LoadedDbc> dbcs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    dbcs.forEach((name, d) -> out.put(name, HexFormat.of().formatHex(d.sha256())));
+    return out;
+  }
+
+  private static final class Totals {
+    int messages;
+    long frames;
+    long unknown;
+    long rowsDeleted;
+    long rowsWritten;
+  }
+}
