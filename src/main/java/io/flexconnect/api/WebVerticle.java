@@ -1,5 +1,6 @@
 package io.flexconnect.api;
 
+import io.flexconnect.can.CanAddresses;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.SubscriptionStatus;
 import io.flexconnect.storage.Database;
@@ -47,6 +48,7 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
     router.get("/api/v1/rejected").handler(this::rejected);
+    router.get("/api/v1/devices/:deviceId/can/unknown").handler(this::unknownFrames);
     router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(new RedecodeHandler(queries)::handle);
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
@@ -97,6 +99,13 @@ public final class WebVerticle extends VerticleBase {
     String deviceId = ctx.pathParam("deviceId");
     respond(ctx, requireDevice(deviceId).compose(v -> queries.latest(deviceId))
         .map(signals -> new JsonObject().put("device_id", deviceId).put("signals", signals)));
+  }
+
+  private void unknownFrames(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    respond(ctx, requireDevice(deviceId)
+        .compose(v -> vertx.eventBus().<JsonObject>request(CanAddresses.UNKNOWN_FRAMES, deviceId))
+        .map(reply -> new JsonObject().put("device_id", deviceId).put("unknown_ids", reply.body())));
   }
 
   private void rejected(RoutingContext ctx) {

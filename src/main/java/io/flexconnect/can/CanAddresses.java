@@ -9,4 +9,7 @@ public final class CanAddresses {
 
   /** {@link ExtractionRequest} in, {@link Extraction} out. */
   public static final String EXTRACT = "flexconnect.can.extract";
+
+  /** A device id (String) in, its unknown-frame counts (JsonObject: ID in hex → count) out. */
+  public static final String UNKNOWN_FRAMES = "flexconnect.can.unknown-frames";
 }

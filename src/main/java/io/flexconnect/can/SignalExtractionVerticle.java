@@ -37,13 +37,10 @@ public final class SignalExtractionVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> loadDecoders(config)).map(decoders -> {
       extractor = new SignalExtractor(new DbcCatalog(config.dbcMappings(), decoders), config.storeUnknown());
       vertx.eventBus().<ExtractionRequest>localConsumer(CanAddresses.EXTRACT, this::extract);
+      vertx.eventBus().<String>localConsumer(CanAddresses.UNKNOWN_FRAMES,
+          msg -> msg.reply(extractor.unknownFrames(msg.body())));
       return null;
     });
-  }
-
-  /** Unknown frames counted so far, by device and ID. */
-  public SignalExtractor extractor() {
-    return extractor;
   }
 
   private void extract(Message<ExtractionRequest> request) {

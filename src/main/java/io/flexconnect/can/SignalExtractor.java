@@ -9,6 +9,7 @@ import io.flexconnect.dbc.SignalSink;
 import io.flexconnect.storage.TelemetryRow;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,15 +42,17 @@ public final class SignalExtractor {
     return new Extraction(walk.rows, walk.frames, walk.unknown, walk.first, walk.last);
   }
 
-  /** Frames whose ID no DBC knows, per device and ID (extended IDs carry bit 31). */
-  public Map<String, Map<Integer, Long>> unknownFrames() {
-    Map<String, Map<Integer, Long>> copy = new HashMap<>();
-    unknownByDevice.forEach((device, ids) -> {
-      Map<Integer, Long> counts = new HashMap<>();
-      ids.forEach((id, n) -> counts.put(id, n[0]));
-      copy.put(device, counts);
-    });
-    return copy;
+  /**
+   * Frames of a device whose ID no DBC knows, since start: {@code {"123": n, "18FEF100": n}}
+   * (three hex digits for 11-bit IDs, eight for 29-bit ones).
+   */
+  public JsonObject unknownFrames(String deviceId) {
+    JsonObject counts = new JsonObject();
+    Map<Integer, long[]> ids = unknownByDevice.get(deviceId);
+    if (ids != null) {
+      ids.forEach((key, n) -> counts.put(idText(key & 0x1FFF_FFFF, key < 0), n[0]));
+    }
+    return counts;
   }
 
   private void countUnknown(String deviceId, int bus, int canId, boolean extended) {

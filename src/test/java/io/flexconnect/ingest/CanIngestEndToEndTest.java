@@ -92,6 +92,8 @@ class CanIngestEndToEndTest {
     assertThat(raw).isNotNull();
     assertThat(raw.getString("value")).hasSize(64).startsWith("000102030405");
     assertThat(raw.getJsonObject("tags").getMap()).isEqualTo(Map.of("bus", "3"));
+    assertThat(fx.http.get("/api/v1/devices/fd-0001/can/unknown").json().getJsonObject("unknown_ids").getMap())
+        .isEqualTo(Map.of("1A0", 1));
   }
 
   static int[] toInts(byte[] bytes) {
