@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS telemetry (
   received_at timestamptz NOT NULL,
   PRIMARY KEY (device_id, signal, ts)
 );
-CREATE INDEX IF NOT EXISTS telemetry_ts_idx ON telemetry (ts DESC);
+-- No separate time index: every query names its device, and the primary key serves
+-- (device, signal, time range); on TimescaleDB the time partitioning covers fleet-wide ranges.
 
 -- Signal catalogue and latest value per device and signal. "Latest" is the newest device
 -- timestamp, not the last message to arrive (retries and buffered devices arrive out of order).

@@ -5,14 +5,16 @@ import io.flexconnect.app.Checks;
 /**
  * Batching of the telemetry writer.
  *
- * @param batchRows flush as soon as this many rows wait
+ * @param batchRows flush as soon as this many rows wait; also the most rows one transaction writes
  * @param batchIntervalMs flush at the latest this long after the first row arrived
  * @param maxPendingRows refuse new work above this many waiting rows (the caller retries later)
  * @param rejectedKeep how many rejected messages {@code rejected_messages} keeps
  * @param rejectedPayloadBytes how many leading payload bytes are kept per rejected message
+ * @param writers parallel write lanes (connections), split by device so each device keeps its order
  */
 public record StorageConfig(
-    int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes) {
+    int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes,
+    int writers) {
 
   public void validate() {
     Checks.positive("storage.batchRows", batchRows);
@@ -20,6 +22,8 @@ public record StorageConfig(
     Checks.positive("storage.maxPendingRows", maxPendingRows);
     Checks.positive("storage.rejectedKeep", rejectedKeep);
     Checks.nonNegative("storage.rejectedPayloadBytes", rejectedPayloadBytes);
+    Checks.positive("storage.writers", writers);
+    Checks.atMost("storage.writers", writers, 64);
     if (maxPendingRows < batchRows) {
       throw new io.flexconnect.app.ConfigLoader.ConfigException(
           "storage.maxPendingRows (" + maxPendingRows + ") must be at least storage.batchRows (" + batchRows + ")");

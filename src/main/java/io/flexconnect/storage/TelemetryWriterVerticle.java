@@ -4,21 +4,21 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes telemetry and rejected messages in batches. Requests are collected until {@code
- * batchRows} rows wait or {@code batchIntervalMs} passed, then written in one transaction; every
- * request is answered only after that transaction committed (or failed), which is what lets the
- * MQTT side acknowledge a message only once its rows are safe.
+ * batchRows} rows wait or {@code batchIntervalMs} passed, then written in one transaction of at
+ * most {@code batchRows} rows; every request is answered only after that transaction committed (or
+ * failed), which is what lets the MQTT side acknowledge a message only once its rows are safe.
  *
- * <p>One flush runs at a time: rows arriving meanwhile form the next batch. This keeps "last write
- * wins" true to arrival order for two values at the same key.
+ * <p>Work is split into {@code writers} lanes by device, each with its own connection and one
+ * flush at a time: flushes of different devices overlap, while a device's rows are always written
+ * in arrival order, so "last write wins" follows arrival order for two values at the same key.
+ * While a lane flushes, the next batch gathers and is written as soon as the flush commits.
  */
 public final class TelemetryWriterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TelemetryWriterVerticle.class);
@@ -26,15 +26,11 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   private final DatabaseConfig database;
   private final StorageConfig config;
+  private final WriterStats stats = new WriterStats();
   private Pool pool;
   private TelemetryStatements statements;
-
-  private List<Message<?>> pending = new ArrayList<>();
-  private int pendingRows;
-  private boolean flushing;
-  private long timerId = -1;
+  private Lane[] lanes;
   private boolean failing;
-  private final WriterStats stats = new WriterStats();
 
   public TelemetryWriterVerticle(DatabaseConfig database, StorageConfig config) {
     this.database = database;
@@ -43,8 +39,12 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, database, 2);
+    pool = Database.pool(vertx, database, config.writers());
     statements = new TelemetryStatements(config.rejectedKeep());
+    lanes = new Lane[config.writers()];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane();
+    }
     vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.TELEMETRY, this::accept);
     vertx.eventBus().<RejectedMessage>localConsumer(StorageAddresses.REJECTED, this::accept);
     vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> pool.withConnection(statements::pruneRejected)
@@ -63,91 +63,139 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   }
 
   private void accept(Message<?> message) {
-    int rows = rowsOf(message.body());
-    if (pendingRows + rows > config.maxPendingRows()) {
-      stats.overloaded++;
-      message.fail(503, "storage overloaded: " + pendingRows + " rows waiting");
-      return;
+    laneOf(message.body()).accept(message);
+  }
+
+  private Lane laneOf(Object body) {
+    if (body instanceof TelemetryBatch batch && !batch.rows().isEmpty()) {
+      return lanes[Math.floorMod(batch.rows().get(0).deviceId().hashCode(), lanes.length)];
     }
-    pending.add(message);
-    pendingRows += rows;
-    if (pendingRows >= config.batchRows()) {
-      flush();
-    } else if (timerId < 0 && !flushing) {
-      timerId = vertx.setTimer(config.batchIntervalMs(), id -> {
-        timerId = -1;
-        flush();
-      });
+    if (body instanceof TelemetryBatch batch && batch.raw() != null) {
+      return lanes[Math.floorMod(batch.raw().deviceId().hashCode(), lanes.length)];
     }
+    return lanes[0];
   }
 
   private static int rowsOf(Object body) {
-    return body instanceof TelemetryBatch batch ? batch.rows().size() : 1;
+    return body instanceof TelemetryBatch batch ? Math.max(1, batch.rows().size()) : 1;
   }
 
-  private void flush() {
-    if (flushing || pending.isEmpty()) {
-      return;
-    }
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
-    List<Message<?>> batch = pending;
-    pending = new ArrayList<>();
-    pendingRows = 0;
-    flushing = true;
+  /** One sequence of flushes, on one connection at a time. */
+  private final class Lane {
+    private List<Message<?>> pending = new ArrayList<>();
+    private int pendingRows;
+    private boolean flushing;
+    private long timerId = -1;
 
-    List<TelemetryRow> rows = new ArrayList<>();
-    List<RejectedMessage> rejected = new ArrayList<>();
-    List<RawCanMessage> raw = new ArrayList<>();
-    for (Message<?> m : batch) {
-      if (m.body() instanceof TelemetryBatch t) {
-        rows.addAll(t.rows());
-        if (t.raw() != null) {
-          raw.add(t.raw());
-        }
-      } else if (m.body() instanceof RejectedMessage r) {
-        rejected.add(r);
+    void accept(Message<?> message) {
+      int rows = rowsOf(message.body());
+      if (pendingRows + rows > config.maxPendingRows()) {
+        stats.overloaded++;
+        message.fail(503, "storage overloaded: " + pendingRows + " rows waiting");
+        return;
       }
-    }
-    long started = System.nanoTime();
-    Function<SqlConnection, Future<Integer>> work = conn -> statements.write(conn, rows, raw, rejected);
-    pool.withTransaction(work).onComplete(ar -> {
-      flushing = false;
-      if (ar.succeeded()) {
-        stats.recordFlush(rows.size(), rejected.size(), System.nanoTime() - started);
-        log.debug("Committed {} rows and {} rejections", rows.size(), rejected.size());
-        if (failing) {
-          log.info("Storage recovered: writes succeed again");
-          failing = false;
-        }
-        for (Message<?> m : batch) {
-          m.reply(rowsOf(m.body()));
-        }
-        if (!rows.isEmpty()) {
-          vertx.eventBus().publish(StorageAddresses.COMMITTED, new TelemetryBatch(rows));
-        }
-      } else {
-        stats.failedFlushes++;
-        if (!failing) {
-          log.warn("Storage write failed, messages stay unacknowledged and are retried: {}",
-              ar.cause().getMessage());
-          failing = true;
-        }
-        for (Message<?> m : batch) {
-          m.fail(503, "storage write failed: " + ar.cause().getMessage());
-        }
+      pending.add(message);
+      pendingRows += rows;
+      if (flushing) {
+        return; // written as soon as the running flush commits
       }
       if (pendingRows >= config.batchRows()) {
         flush();
-      } else if (!pending.isEmpty() && timerId < 0) {
+      } else if (timerId < 0) {
         timerId = vertx.setTimer(config.batchIntervalMs(), id -> {
           timerId = -1;
           flush();
         });
       }
-    });
+    }
+
+    private void flush() {
+      if (flushing || pending.isEmpty()) {
+        return;
+      }
+      if (timerId >= 0) {
+        vertx.cancelTimer(timerId);
+        timerId = -1;
+      }
+      List<Message<?>> batch = takeBatch();
+      flushing = true;
+
+      List<TelemetryRow> rows = new ArrayList<>();
+      List<RejectedMessage> rejected = new ArrayList<>();
+      List<RawCanMessage> raw = new ArrayList<>();
+      for (Message<?> m : batch) {
+        if (m.body() instanceof TelemetryBatch t) {
+          rows.addAll(t.rows());
+          if (t.raw() != null) {
+            raw.add(t.raw());
+          }
+        } else if (m.body() instanceof RejectedMessage r) {
+          rejected.add(r);
+        }
+      }
+      long started = System.nanoTime();
+      pool.withTransaction(conn -> statements.write(conn, rows, raw, rejected)).onComplete(ar -> {
+        flushing = false;
+        if (ar.succeeded()) {
+          committed(batch, rows, rejected.size(), System.nanoTime() - started);
+        } else {
+          failed(batch, ar.cause());
+        }
+        if (!pending.isEmpty()) {
+          flush(); // what gathered meanwhile has waited a whole flush already
+        }
+      });
+    }
+
+    /** Up to {@code batchRows} rows of the oldest requests (always at least one request). */
+    private List<Message<?>> takeBatch() {
+      int rows = 0;
+      int count = 0;
+      while (count < pending.size()) {
+        int next = rowsOf(pending.get(count).body());
+        if (count > 0 && rows + next > config.batchRows()) {
+          break;
+        }
+        rows += next;
+        count++;
+      }
+      List<Message<?>> batch;
+      if (count == pending.size()) {
+        batch = pending;
+        pending = new ArrayList<>();
+      } else {
+        batch = new ArrayList<>(pending.subList(0, count));
+        pending = new ArrayList<>(pending.subList(count, pending.size()));
+      }
+      pendingRows -= rows;
+      return batch;
+    }
+  }
+
+  private void committed(List<Message<?>> batch, List<TelemetryRow> rows, int rejected, long nanos) {
+    stats.recordFlush(rows.size(), rejected, nanos);
+    log.debug("Committed {} rows and {} rejections in {} ms", rows.size(), rejected, nanos / 1_000_000);
+    if (failing) {
+      log.info("Storage recovered: writes succeed again");
+      failing = false;
+    }
+    for (Message<?> m : batch) {
+      m.reply(m.body() instanceof TelemetryBatch t ? t.rows().size() : 1);
+    }
+    if (!rows.isEmpty()) {
+      vertx.eventBus().publish(StorageAddresses.COMMITTED, new TelemetryBatch(rows));
+    }
+  }
+
+  private void failed(List<Message<?>> batch, Throwable cause) {
+    stats.failedFlushes++;
+    if (!failing) {
+      log.warn("Storage write failed, messages stay unacknowledged and are retried: {}", cause.getMessage());
+      failing = true;
+    }
+    for (Message<?> m : batch) {
+      m.fail(503, "storage write failed: " + cause.getMessage());
+    }
   }
 
   /** Writer counters; read on the writer's event loop or as a racy snapshot for metrics. */
