@@ -41,6 +41,7 @@ public final class Redecoder {
       DELETE FROM telemetry t USING device_signals s
       WHERE t.device_id = $1 AND t.ts >= %s AND t.ts < %s
         AND s.device_id = t.device_id AND s.signal = t.signal AND s.source = 'can'
+        AND ($4::text[] IS NULL OR t.tags->>'bus' = ANY($4::text[]))
       """.formatted(MS.formatted(2), MS.formatted(3));
 
   private static final String SELECT_MESSAGES = """
@@ -85,36 +86,67 @@ public final class Redecoder {
   private Future<RedecodeResult> replace(
       SqlConnection conn, RedecodeRequest request, SignalExtractor extractor, Map<String, LoadedDbc> dbcs) {
     Tuple range = Tuple.of(request.deviceId(), request.fromMs(), request.toMs());
+    int busMask = busMask(request);
+    Tuple delete = Tuple.of(request.deviceId(), request.fromMs(), request.toMs()).addArrayOfString(busNames(busMask));
     Totals totals = new Totals();
-    return conn.preparedQuery(DELETE_DERIVED).execute(range)
+    return conn.preparedQuery(DELETE_DERIVED).execute(delete)
         .compose(deleted -> {
           totals.rowsDeleted = deleted.rowCount();
           return conn.prepare(SELECT_MESSAGES);
         })
-        .compose(ps -> drain(conn, ps.cursor(range), request, extractor, totals))
+        .compose(ps -> drain(conn, ps.cursor(range), request, extractor, busMask, totals))
         .compose(v -> recordRun(conn, request, dbcs, totals))
         .map(v -> new RedecodeResult(totals.messages, totals.frames, totals.unknown, totals.rowsDeleted,
             totals.rowsWritten, versions(dbcs)));
   }
 
+  /**
+   * Files named for particular buses re-decode those buses only: the rows of the other buses stay
+   * as they are. A file for every bus (or the configured mapping) re-decodes them all.
+   */
+  static int busMask(RedecodeRequest request) {
+    if (request.dbc().isEmpty() || request.dbc().stream().anyMatch(m -> m.bus() == null)) {
+      return SignalExtractor.ALL_BUSES;
+    }
+    int mask = 0;
+    for (DbcMapping m : request.dbc()) {
+      mask |= 1 << m.bus();
+    }
+    return mask;
+  }
+
+  /** The buses of a mask as the {@code bus} tag values, or null for every bus. */
+  private static String[] busNames(int mask) {
+    if (mask == SignalExtractor.ALL_BUSES) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (int bus = 0; bus < 8; bus++) {
+      if ((mask & (1 << bus)) != 0) {
+        names.add(String.valueOf(bus));
+      }
+    }
+    return names.toArray(new String[0]);
+  }
+
   private Future<Void> drain(SqlConnection conn, Cursor cursor, RedecodeRequest request, SignalExtractor extractor,
-      Totals totals) {
+      int busMask, Totals totals) {
     return cursor.read(PAGE).compose(page -> {
       List<TelemetryRow> rows = new ArrayList<>();
       for (Row row : page) {
         totals.messages++;
-        decodeInto(row.getBuffer("points"), row.getLong("received_ms"), request, extractor, rows, totals);
+        decodeInto(row.getBuffer("points"), row.getLong("received_ms"), request, extractor, busMask, rows, totals);
       }
       Future<Integer> written = rows.isEmpty() ? Future.succeededFuture(0) : statements.insertRows(conn, rows);
       return written.compose(n -> {
         totals.rowsWritten += n;
-        return cursor.hasMore() ? drain(conn, cursor, request, extractor, totals) : cursor.close();
+        return cursor.hasMore() ? drain(conn, cursor, request, extractor, busMask, totals) : cursor.close();
       });
     });
   }
 
   private void decodeInto(Buffer points, long receivedMs, RedecodeRequest request, SignalExtractor extractor,
-      List<TelemetryRow> into, Totals totals) {
+      int busMask, List<TelemetryRow> into, Totals totals) {
     // Stored without the token: give it an empty one and decode as received.
     ByteBuf message = Unpooled.buffer(4 + points.length()).writeInt(0).writeBytes(points.getBytes());
     Decoded<CanMessage> decoded;
@@ -127,7 +159,7 @@ public final class Redecoder {
       return; // stored messages were valid when they arrived; nothing to re-derive otherwise
     }
     try (CanMessage m = ok.value()) {
-      Extraction e = extractor.extract(request.deviceId(), m, receivedMs);
+      Extraction e = extractor.extract(request.deviceId(), m, receivedMs, busMask);
       totals.frames += e.frames();
       totals.unknown += e.unknownFrames();
       for (TelemetryRow row : e.rows()) {

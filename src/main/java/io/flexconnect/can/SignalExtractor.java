@@ -36,8 +36,18 @@ public final class SignalExtractor {
     this.storeUnknown = storeUnknown;
   }
 
+  /** Every bus. */
+  public static final int ALL_BUSES = 0xFF;
+
   public Extraction extract(String deviceId, CanMessage message, long receivedAtMs) {
-    Walk walk = new Walk(deviceId, catalog.forDevice(deviceId), receivedAtMs, message.readingCount());
+    return extract(deviceId, message, receivedAtMs, ALL_BUSES);
+  }
+
+  /**
+   * @param busMask bit n set = decode frames of bus n; frames of other buses are skipped, not counted
+   */
+  public Extraction extract(String deviceId, CanMessage message, long receivedAtMs, int busMask) {
+    Walk walk = new Walk(deviceId, catalog.forDevice(deviceId), receivedAtMs, message.readingCount(), busMask);
     message.forEachReading(walk);
     return new Extraction(walk.rows, walk.frames, walk.unknown, walk.first, walk.last);
   }
@@ -96,7 +106,10 @@ public final class SignalExtractor {
     long timestampMs;
     String frameTags;
 
-    Walk(String deviceId, DbcDecoder[] buses, long receivedAtMs, int readings) {
+    final int busMask;
+
+    Walk(String deviceId, DbcDecoder[] buses, long receivedAtMs, int readings, int busMask) {
+      this.busMask = busMask;
       this.deviceId = deviceId;
       this.buses = buses;
       this.receivedAtMs = receivedAtMs;
@@ -105,6 +118,9 @@ public final class SignalExtractor {
 
     @Override
     public void reading(long ts, int bus, int canId, boolean extended, ByteBuf buf, int dataIndex, int dataLength) {
+      if ((busMask & (1 << bus)) == 0) {
+        return;
+      }
       frames++;
       first = Math.min(first, ts);
       last = Math.max(last, ts);

@@ -48,7 +48,9 @@ public final class SchemaMigrator {
   }
 
   private Future<Integer> applyMigrations(SqlConnection conn) {
-    return conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+    // "relation already exists, skipping" notices of re-runs are expected, not worth a log line.
+    return conn.query("SET LOCAL client_min_messages = warning").execute()
+        .compose(r -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
         .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_version ("
             + "version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
             .execute())

@@ -111,6 +111,19 @@ class RedecodeEndToEndTest {
   }
 
   @Test
+  void verifiesThatAFileForOneBusReDecodesThatBusOnly() {
+    fx.http.post("/api/v1/devices/demo-0001/redecode", "{" + RANGE + ", \"dbc\": \"demo.dbc\"}");
+    JsonObject result = fx.http.post("/api/v1/devices/demo-0001/redecode",
+        "{" + RANGE + ", \"dbc\": [{\"bus\": 1, \"file\": \"demo-v2.dbc\"}]}").json();
+    assertThat(result.getLong("frames")).isEqualTo(2); // the bus-2 frame is left alone
+    assertThat(result.getLong("rows_deleted")).isEqualTo(9);
+    assertThat(result.getLong("rows_written")).isEqualTo(9);
+    long end = DAY + 86_400_000L;
+    assertThat(value("EngineData.EngineSpeed", DAY, end)).isEqualTo(2052.0);
+    assertThat(value("ChassisData.SteeringAngle", DAY, end)).isCloseTo(438.6, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
   void verifiesThatAnUnusableDbcIsRefusedWithItsLineAndColumnAndChangesNothing() {
     Http.Response missing = fx.http.post("/api/v1/devices/demo-0001/redecode",
         "{" + RANGE + ", \"dbc\": \"nope.dbc\"}");
