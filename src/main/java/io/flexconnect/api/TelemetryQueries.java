@@ -91,6 +91,24 @@ final class TelemetryQueries {
         });
   }
 
+  /** A device's rows since a time, oldest first, as rows (for replaying to stream clients). */
+  Future<java.util.List<io.flexconnect.storage.TelemetryRow>> rowsSince(String deviceId, long sinceMs, int limit) {
+    return pool.preparedQuery("SELECT signal, (extract(epoch FROM ts) * 1000)::int8 AS t, value, value_text, tags::text AS tags, "
+            + "(extract(epoch FROM received_at) * 1000)::int8 AS r FROM telemetry "
+            + "WHERE device_id = $1 AND ts >= " + MS.formatted(2) + " ORDER BY ts, signal LIMIT $3")
+        .execute(Tuple.of(deviceId, sinceMs, limit))
+        .map(rows -> {
+          java.util.List<io.flexconnect.storage.TelemetryRow> out = new java.util.ArrayList<>(rows.size());
+          for (Row row : rows) {
+            Double value = row.getDouble("value");
+            out.add(new io.flexconnect.storage.TelemetryRow(deviceId, row.getString("signal"), row.getLong("t"),
+                value != null, value == null ? Double.NaN : value, row.getString("value_text"), row.getString("tags"),
+                row.getLong("r"), null, null));
+          }
+          return out;
+        });
+  }
+
   Future<Void> ping() {
     return pool.query("SELECT 1").execute().mapEmpty();
   }

@@ -32,6 +32,7 @@ public final class WebVerticle extends VerticleBase {
   private Pool pool;
   private TelemetryQueries queries;
   private HttpServer server;
+  private LiveStream stream;
 
   public WebVerticle(HttpConfig config, DatabaseConfig database) {
     this.config = config;
@@ -43,7 +44,12 @@ public final class WebVerticle extends VerticleBase {
     pool = Database.pool(vertx, database, 0);
     queries = new TelemetryQueries(pool);
     Router router = Router.router(vertx);
+    stream = new LiveStream(vertx, queries, config.streamQueueBytes(), config.maxRowsPerResponse());
+    stream.start();
     router.get("/health").handler(this::health);
+    router.get("/api/v1/stream").handler(ctx -> ctx.request().toWebSocket()
+        .onSuccess(stream::accept)
+        .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage()))));
     router.get("/api/v1/devices").handler(ctx -> respond(ctx, queries.devices().map(d -> new JsonObject().put("devices", d))));
     router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);

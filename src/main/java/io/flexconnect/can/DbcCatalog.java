@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.flexconnect.common.Glob;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +29,7 @@ public final class DbcCatalog {
     for (DbcMapping m : mappings) {
       DbcDecoder decoder = decoders.get(m.file());
       if (decoder != null) {
-        compiled.add(new Rule(glob(m.devices()), m.bus(), decoder));
+        compiled.add(new Rule(Glob.compile(m.devices()), m.bus(), decoder));
       }
     }
     this.rules = List.copyOf(compiled);
@@ -56,17 +57,6 @@ public final class DbcCatalog {
     return buses;
   }
 
-  static Pattern glob(String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString());
-  }
 
   private record Rule(Pattern devices, Integer bus, DbcDecoder decoder) {}
 }

@@ -1,0 +1,265 @@
+package io.flexconnect.api;
+
+import io.flexconnect.storage.StorageAddresses;
+import io.flexconnect.storage.TelemetryBatch;
+import io.flexconnect.storage.TelemetryRow;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/v1/stream}: committed points pushed to WebSocket clients as they are stored.
+ *
+ * <pre>
+ * → {"op": "subscribe", "devices": ["demo-0001"], "signals": ["EngineData.*"], "since": "2021-06-01T00:00:00Z"}
+ * ← {"type": "subscribed", ...}
+ * ← {"type": "points", "device_id": "demo-0001", "points": [{"signal", "timestamp", "value", "label"?, "tags",
+ *                                                           "late"?: true}], "replay"?: true}
+ * ← {"type": "lagged", "missed": 120}        (points messages are split to stay under 64 KB)
+ * → {"op": "unsubscribe", "devices": ["demo-0001"]}      (no devices: everything)
+ * </pre>
+ *
+ * A slow client never slows ingestion or grows memory: each connection has a bounded write queue,
+ * points that do not fit are dropped and counted, and the client is told how many it missed as
+ * soon as it reads again. With {@code since}, a reconnecting client first receives what it missed
+ * from storage (bounded), then live points. Points older than one the client already got for the
+ * same signal are flagged {@code late}.
+ */
+final class LiveStream {
+  private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
+  private static final int MAX_TRACKED_SIGNALS = 10_000;
+  private static final int REPLAY_CHUNK = 500;
+  /** Points messages stay below this size (characters), well under common client frame limits. */
+  private static final int MAX_MESSAGE_CHARS = 60_000;
+
+  private final Vertx vertx;
+  private final TelemetryQueries queries;
+  private final int queueBytes;
+  private final int maxReplayRows;
+  private final Set<Client> clients = new HashSet<>();
+  private MessageConsumer<TelemetryBatch> consumer;
+
+  LiveStream(Vertx vertx, TelemetryQueries queries, int queueBytes, int maxReplayRows) {
+    this.vertx = vertx;
+    this.queries = queries;
+    this.queueBytes = queueBytes;
+    this.maxReplayRows = maxReplayRows;
+  }
+
+  void start() {
+    consumer = vertx.eventBus().localConsumer(StorageAddresses.COMMITTED, msg -> publish(msg.body()));
+  }
+
+  void accept(ServerWebSocket ws) {
+    ws.setWriteQueueMaxSize(queueBytes);
+    Client client = new Client(ws);
+    clients.add(client);
+    ws.textMessageHandler(client::onText);
+    ws.drainHandler(v -> client.flushLagged());
+    ws.closeHandler(v -> clients.remove(client));
+    ws.exceptionHandler(err -> log.debug("stream client error: {}", err.getMessage()));
+  }
+
+  int clientCount() {
+    return clients.size();
+  }
+
+  private void publish(TelemetryBatch batch) {
+    if (clients.isEmpty()) {
+      return;
+    }
+    // Group once per batch by device; each client then filters its devices and signals.
+    Map<String, List<TelemetryRow>> byDevice = new HashMap<>();
+    for (TelemetryRow row : batch.rows()) {
+      byDevice.computeIfAbsent(row.deviceId(), d -> new ArrayList<>()).add(row);
+    }
+    for (Client client : clients) {
+      byDevice.forEach((device, rows) -> client.send(device, rows, false));
+    }
+  }
+
+  static JsonObject point(TelemetryRow row) {
+    JsonObject p = new JsonObject().put("signal", row.signal()).put("timestamp", row.timestampMs());
+    if (row.numeric()) {
+      p.put("value", Double.isFinite(row.value()) ? row.value() : null);
+      if (row.text() != null) {
+        p.put("label", row.text());
+      }
+    } else {
+      p.put("value", row.text());
+    }
+    p.put("tags", row.tagsJson() == null ? new JsonObject() : new JsonObject(row.tagsJson()));
+    return p;
+  }
+
+  private final class Client {
+    private final ServerWebSocket ws;
+    private final StreamFilter filter = new StreamFilter();
+    private final Map<String, Long> lastSent = new HashMap<>();
+    private long missed;
+
+    Client(ServerWebSocket ws) {
+      this.ws = ws;
+    }
+
+    void onText(String text) {
+      JsonObject request;
+      try {
+        request = new JsonObject(text);
+      } catch (DecodeException e) {
+        error("expected a JSON object such as {\"op\":\"subscribe\",\"devices\":[\"my-device\"]}");
+        return;
+      }
+      String op = request.getString("op", "");
+      List<String> devices = strings(request.getValue("devices"));
+      List<String> signals = strings(request.getValue("signals"));
+      if (devices == null || signals == null) {
+        error("devices and signals must be arrays of strings");
+        return;
+      }
+      switch (op) {
+        case "subscribe" -> subscribe(request, devices, signals);
+        case "unsubscribe" -> {
+          filter.unsubscribe(devices);
+          write(new JsonObject().put("type", "unsubscribed").put("devices", new JsonArray(devices)));
+        }
+        default -> error("op must be 'subscribe' or 'unsubscribe', got '" + op + "'");
+      }
+    }
+
+    private void subscribe(JsonObject request, List<String> devices, List<String> signals) {
+      Long since;
+      try {
+        Object value = request.getValue("since");
+        since = value == null ? null : TimeParam.parse("since", String.valueOf(value));
+      } catch (ApiException e) {
+        error(e.getMessage());
+        return;
+      }
+      if (devices.isEmpty()) {
+        error("devices: name at least one device, or \"*\"");
+        return;
+      }
+      filter.subscribe(devices, signals);
+      write(new JsonObject().put("type", "subscribed").put("devices", new JsonArray(devices))
+          .put("signals", new JsonArray(filter.signalGlobs())));
+      if (since != null) {
+        for (String device : devices) {
+          if (!device.equals("*")) {
+            replay(device, since);
+          }
+        }
+      }
+    }
+
+    /** Sends what storage holds since {@code since}, oldest first, bounded. */
+    private void replay(String device, long since) {
+      queries.rowsSince(device, since, maxReplayRows).onSuccess(rows -> {
+        List<TelemetryRow> wanted = new ArrayList<>();
+        for (TelemetryRow row : rows) {
+          if (filter.wantsSignal(row.signal())) {
+            wanted.add(row);
+          }
+        }
+        for (int i = 0; i < wanted.size(); i += REPLAY_CHUNK) {
+          send(device, wanted.subList(i, Math.min(wanted.size(), i + REPLAY_CHUNK)), true);
+        }
+      }).onFailure(err -> error("replay failed: " + err.getMessage()));
+    }
+
+    void send(String device, List<TelemetryRow> rows, boolean replay) {
+      if (!filter.wantsDevice(device)) {
+        return;
+      }
+      String head = new JsonObject().put("type", "points").put("device_id", device).encode();
+      String prefix = head.substring(0, head.length() - 1) + (replay ? ",\"replay\":true" : "") + ",\"points\":[";
+      StringBuilder chunk = new StringBuilder(prefix);
+      int inChunk = 0;
+      for (TelemetryRow row : rows) {
+        if (!filter.wantsSignal(row.signal())) {
+          continue;
+        }
+        JsonObject p = point(row);
+        String key = device + '\u0000' + row.signal();
+        Long last = lastSent.get(key);
+        if (last != null && row.timestampMs() < last) {
+          p.put("late", true);
+        } else if (lastSent.size() < MAX_TRACKED_SIGNALS || last != null) {
+          lastSent.put(key, row.timestampMs());
+        }
+        if (inChunk > 0) {
+          chunk.append(',');
+        }
+        chunk.append(p.encode());
+        inChunk++;
+        if (chunk.length() >= MAX_MESSAGE_CHARS) {
+          deliver(chunk.append("]}").toString(), inChunk);
+          chunk.setLength(0);
+          chunk.append(prefix);
+          inChunk = 0;
+        }
+      }
+      if (inChunk > 0) {
+        deliver(chunk.append("]}").toString(), inChunk);
+      }
+    }
+
+    /** Writes one points message, or counts its points as missed while the client's queue is full. */
+    private void deliver(String message, int points) {
+      if (ws.writeQueueFull()) {
+        missed += points;
+        return;
+      }
+      flushLagged();
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(message);
+      }
+    }
+
+    void flushLagged() {
+      if (missed > 0 && !ws.writeQueueFull()) {
+        write(new JsonObject().put("type", "lagged").put("missed", missed));
+        missed = 0;
+      }
+    }
+
+    private void error(String detail) {
+      write(new JsonObject().put("type", "error").put("detail", detail));
+    }
+
+    private void write(JsonObject message) {
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(message.encode());
+      }
+    }
+  }
+
+  /** A JSON array of strings as a list; absent = empty; anything else = null. */
+  private static List<String> strings(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      return null;
+    }
+    List<String> out = new ArrayList<>(array.size());
+    for (Object o : array) {
+      if (!(o instanceof String s)) {
+        return null;
+      }
+      out.add(s);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,82 @@
+package io.flexconnect.api;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import io.flexconnect.common.Glob;
+import java.util.regex.Pattern;
+
+/**
+ * What one live-stream client subscribed to: devices (or {@code *} for all it may see) and signal
+ * globs (none = every signal). Mutable, owned by one connection on one event loop.
+ */
+final class StreamFilter {
+  private final Set<String> devices = new HashSet<>();
+  private boolean allDevices;
+  private final List<String> signalGlobs = new ArrayList<>();
+  private final List<Pattern> signals = new ArrayList<>();
+
+  void subscribe(List<String> deviceIds, List<String> signalGlobs) {
+    for (String d : deviceIds) {
+      if (d.equals("*")) {
+        allDevices = true;
+      } else {
+        devices.add(d);
+      }
+    }
+    for (String glob : signalGlobs) {
+      if (!this.signalGlobs.contains(glob)) {
+        this.signalGlobs.add(glob);
+        signals.add(Glob.compile(glob));
+      }
+    }
+  }
+
+  /** Unsubscribes the given devices, or everything when none are given. */
+  void unsubscribe(List<String> deviceIds) {
+    if (deviceIds.isEmpty()) {
+      devices.clear();
+      allDevices = false;
+      signalGlobs.clear();
+      signals.clear();
+      return;
+    }
+    for (String d : deviceIds) {
+      if (d.equals("*")) {
+        allDevices = false;
+      } else {
+        devices.remove(d);
+      }
+    }
+  }
+
+  boolean wantsDevice(String deviceId) {
+    return allDevices || devices.contains(deviceId);
+  }
+
+  boolean wantsSignal(String signal) {
+    if (signals.isEmpty()) {
+      return true;
+    }
+    for (Pattern p : signals) {
+      if (p.matcher(signal).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Set<String> devices() {
+    return devices;
+  }
+
+  boolean allDevices() {
+    return allDevices;
+  }
+
+  List<String> signalGlobs() {
+    return signalGlobs;
+  }
+
+}
