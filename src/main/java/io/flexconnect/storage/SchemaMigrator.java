@@ -26,7 +26,8 @@ public final class SchemaMigrator {
   private static final long LOCK_KEY = 0x466c6578L; // "Flex"
 
   /** Ordered migrations: version and classpath resource. Never edit a released one; add a new. */
-  static final List<String> MIGRATIONS = List.of("V1__core_schema.sql", "V2__can_messages.sql");
+  static final List<String> MIGRATIONS = List.of("V1__core_schema.sql", "V2__can_messages.sql",
+      "V4__device_credentials.sql");
 
   private final Pool pool;
 
