@@ -14,6 +14,8 @@ import java.util.Map;
  * <pre>
  * java -jar flexconnect.jar [run]                  start the platform
  * java -jar flexconnect.jar device add ID [...]    register a device
+ * java -jar flexconnect.jar device provision ID    register a device with a client certificate
+ * java -jar flexconnect.jar pki server-cert ...    certificates for an external mTLS broker
  * java -jar flexconnect.jar config                 print the effective configuration keys
  * </pre>
  *
@@ -28,9 +30,10 @@ public final class Main {
         run                    start the platform (the default): with no configuration it runs an
                                embedded MQTT broker and an embedded PostgreSQL
       %s
+      %s
         env                    list the environment variables that override configuration
         help                   this text
-      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing());
+      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing(), PkiCli.USAGE.indent(2).stripTrailing());
 
   private Main() {}
 
@@ -55,6 +58,7 @@ public final class Main {
       return switch (command) {
         case "run" -> PlatformRunner.runUntilStopped(config, out);
         case "device" -> DeviceCli.run(args, config, out, err);
+        case "pki" -> PkiCli.run(args, config, out, err);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
           yield 2;
