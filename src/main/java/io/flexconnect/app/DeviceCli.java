@@ -164,7 +164,8 @@ final class DeviceCli {
     out.println("(the token and the private key are shown only now; the platform keeps neither)");
   }
 
-  private static int withRegistry(FlexconnectConfig config,
+  /** Runs {@code action} against the configured database (migrated first) and returns its exit code. */
+  static int withRegistry(FlexconnectConfig config,
       BiFunction<Vertx, DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
     try (Infrastructure infra = Infrastructure.database(config)) {
       Vertx vertx = Vertx.vertx();

@@ -4,6 +4,10 @@ import io.flexconnect.pki.CertificateAuthority;
 import io.flexconnect.pki.Issued;
 import io.flexconnect.pki.PkiFiles;
 import java.io.PrintStream;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -22,7 +26,11 @@ final class PkiCli {
       pki client-cert [--name NAME] --out DIR
                                write ca.crt, client.crt and client.key: the platform's own client
                                certificate (CN=NAME, default platform@flexconnect) for
-                               mqtt.certFile/keyFile""";
+                               mqtt.certFile/keyFile
+      pki crl [--days N] --out DIR
+                               write ca.crl: every revoked device certificate not yet expired,
+                               valid N days (default 7; write it again before then), for
+                               Mosquitto's crlfile""";
 
   private static final Duration CLIENT_VALIDITY = Duration.ofDays(825);
   /** '@' is outside the device-id alphabet, so no device certificate can carry this CN (see docker/mosquitto/acl). */
@@ -30,7 +38,7 @@ final class PkiCli {
 
   private PkiCli() {}
 
-  static int run(List<String> args, FlexconnectConfig config, PrintStream out, PrintStream err) {
+  static int run(List<String> args, FlexconnectConfig config, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
       err.println("usage:\n" + USAGE);
       return 2;
@@ -67,6 +75,22 @@ final class PkiCli {
             + dir.resolve(PkiFiles.CA_CERT) + " FLEXCONNECT_MQTT_CERT_FILE=" + dir.resolve(PkiFiles.CLIENT_CERT)
             + " FLEXCONNECT_MQTT_KEY_FILE=" + dir.resolve(PkiFiles.CLIENT_KEY));
         return 0;
+      }
+      case "crl" -> {
+        int days = Integer.parseInt(parsed.option("days", "7"));
+        CertificateAuthority ca = PkiFiles.loadOrCreateCa(config.pki().directory(), new SecureRandom());
+        return DeviceCli.withRegistry(config, (vertx, registry) -> registry.revokedCertificates().compose(list -> {
+          Instant now = Instant.now();
+          Map<BigInteger, Instant> effective = new HashMap<>();
+          // Rotated-out certificates whose grace period is still running are not revoked yet.
+          list.stream().filter(r -> !r.from().isAfter(now)).forEach(r -> effective.put(r.serial(), r.from()));
+          return vertx.executeBlocking(() -> {
+            PkiFiles.writeCrl(ca, effective, Duration.ofDays(days), dir);
+            out.println("wrote " + dir.resolve(PkiFiles.CRL) + " with " + effective.size()
+                + " revoked certificates, valid " + days + " days");
+            return 0;
+          });
+        }), err);
       }
       default -> {
         err.println("unknown pki command '" + args.get(0) + "'\nusage:\n" + USAGE);

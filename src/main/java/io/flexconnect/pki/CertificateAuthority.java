@@ -9,6 +9,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -16,11 +17,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -28,7 +32,10 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -126,6 +133,25 @@ public final class CertificateAuthority {
     Instant now = Instant.now();
     return new Issued(issue(subject, pair.getPublic(), now.minus(BACKDATE), now.plus(validity),
         KeyPurposeId.id_kp_serverAuth, new GeneralNames(names.toArray(GeneralName[]::new))), pair.getPrivate());
+  }
+
+  /**
+   * A CRL of the given revoked serials (for brokers, such as Mosquitto, that check revocation only
+   * through a CRL file), valid until {@code nextUpdate}: it must be written again before then.
+   */
+  public X509CRL crl(Map<BigInteger, Instant> revoked, Instant thisUpdate, Instant nextUpdate) {
+    try {
+      X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate, Date.from(thisUpdate))
+          .setNextUpdate(Date.from(nextUpdate))
+          .addExtension(Extension.authorityKeyIdentifier, false,
+              new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate))
+          .addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(thisUpdate.toEpochMilli())));
+      revoked.forEach((serial, at) -> builder.addCRLEntry(serial, Date.from(at), CRLReason.unspecified));
+      ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(key);
+      return new JcaX509CRLConverter().getCRL(builder.build(signer));
+    } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+      throw new PkiException("cannot sign the CRL", e);
+    }
   }
 
   public X509Certificate certificate() {

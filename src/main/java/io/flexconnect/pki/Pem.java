@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,10 @@ public final class Pem {
 
   public static String certificate(X509Certificate certificate) {
     return write(certificate);
+  }
+
+  public static String crl(X509CRL crl) {
+    return write(crl);
   }
 
   /** PKCS#8 {@code BEGIN PRIVATE KEY}, unencrypted. */

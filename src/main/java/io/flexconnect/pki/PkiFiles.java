@@ -37,6 +37,7 @@ public final class PkiFiles {
   public static final String SERVER_KEY = "server.key";
   public static final String CLIENT_CERT = "client.crt";
   public static final String CLIENT_KEY = "client.key";
+  public static final String CRL = "ca.crl";
   /** Host names every embedded-broker certificate carries, so local clients always verify. */
   public static final List<String> LOCAL_HOSTS = List.of("localhost", "127.0.0.1");
 
@@ -108,6 +109,13 @@ public final class PkiFiles {
     writePublic(out.resolve(CA_CERT), ca.certificatePem());
     writeKeyAndCert(out.resolve(CLIENT_KEY), out.resolve(CLIENT_CERT), client, true);
     return client;
+  }
+
+  /** Writes {@code ca.crl}: the given revocations, valid for {@code validity}. */
+  public static void writeCrl(CertificateAuthority ca, java.util.Map<java.math.BigInteger, Instant> revoked,
+      Duration validity, Path out) {
+    Instant now = Instant.now();
+    writePublic(out.resolve(CRL), Pem.crl(ca.crl(revoked, now, now.plus(validity))));
   }
 
   static List<String> hosts(Collection<String> extraHosts) {
