@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -107,7 +108,7 @@ public final class CertificateAuthority {
   public Issued issueClient(CertificateIdentity.Kind kind, String name, Instant notBefore, Instant notAfter) {
     KeyPair pair = newKeyPair();
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, "Flexconnect").addRDN(BCStyle.OU, kind.unit).addRDN(BCStyle.CN, name).build();
+        .addRDN(BCStyle.O, "Flexconnect").addRDN(BCStyle.OU, kind.unit).addRDN(BCStyle.CN, literal(name)).build();
     return new Issued(issue(subject, pair.getPublic(), notBefore, notAfter,
         KeyPurposeId.id_kp_clientAuth, null), pair.getPrivate());
   }
@@ -129,7 +130,7 @@ public final class CertificateAuthority {
       names.add(isIpLiteral(host) ? new GeneralName(GeneralName.iPAddress, host) : new GeneralName(GeneralName.dNSName, host));
     }
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, "Flexconnect").addRDN(BCStyle.CN, hosts.get(0)).build();
+        .addRDN(BCStyle.O, "Flexconnect").addRDN(BCStyle.CN, literal(hosts.get(0))).build();
     Instant now = Instant.now();
     return new Issued(issue(subject, pair.getPublic(), now.minus(BACKDATE), now.plus(validity),
         KeyPurposeId.id_kp_serverAuth, new GeneralNames(names.toArray(GeneralName[]::new))), pair.getPrivate());
@@ -194,6 +195,11 @@ public final class CertificateAuthority {
     } catch (OperatorCreationException e) {
       throw new PkiException("cannot create a " + SIGNATURE + " signer", e);
     }
+  }
+
+  /** The name as it is: BouncyCastle would read a leading '#' of a plain string as hex-encoded DER. */
+  private static DERUTF8String literal(String name) {
+    return new DERUTF8String(name);
   }
 
   private static BigInteger serial(SecureRandom random) {
