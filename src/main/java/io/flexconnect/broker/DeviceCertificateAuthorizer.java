@@ -2,9 +2,12 @@ package io.flexconnect.broker;
 
 import io.flexconnect.pki.CertificateIdentity;
 import io.flexconnect.pki.RevokedCertificates;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the platform's own certificate ({@code OU=platform}) may do everything.</li>
  * </ul>
  * The plain listener binds to loopback only and stays trusted: everything is allowed there.
+ * One instance per broker: it caches identities on the broker's event loop.
  */
 public final class DeviceCertificateAuthorizer implements BrokerAuthorizer {
   private static final Logger log = LoggerFactory.getLogger(DeviceCertificateAuthorizer.class);
@@ -30,6 +34,11 @@ public final class DeviceCertificateAuthorizer implements BrokerAuthorizer {
 
   private final RevokedCertificates revoked;
   private final Clock clock;
+  /**
+   * Identity per certificate object, so a publish costs no subject parsing. Weak keys: an entry
+   * goes with the last connection holding its certificate. Touched only on the broker's event loop.
+   */
+  private final Map<X509Certificate, Optional<CertificateIdentity>> identities = new WeakHashMap<>();
 
   public DeviceCertificateAuthorizer(RevokedCertificates revoked, Clock clock) {
     this.revoked = Objects.requireNonNull(revoked, "revoked");
@@ -90,12 +99,16 @@ public final class DeviceCertificateAuthorizer implements BrokerAuthorizer {
     return client.certificate() == null || revoked.isRevoked(client.certificate().getSerialNumber(), clock.instant());
   }
 
-  /** The CN must be usable as one topic level: no separator, no wildcard. */
-  private static Optional<CertificateIdentity> identity(BrokerClient client) {
+  private Optional<CertificateIdentity> identity(BrokerClient client) {
     if (client.certificate() == null) {
       return Optional.empty();
     }
-    return CertificateIdentity.of(client.certificate())
+    return identities.computeIfAbsent(client.certificate(), DeviceCertificateAuthorizer::parseIdentity);
+  }
+
+  /** The CN must be usable as one topic level: no separator, no wildcard. */
+  private static Optional<CertificateIdentity> parseIdentity(X509Certificate certificate) {
+    return CertificateIdentity.of(certificate)
         .filter(id -> !id.name().isEmpty() && id.name().chars().noneMatch(c -> c == '/' || c == '+' || c == '#' || c < 0x20));
   }
 

@@ -79,16 +79,19 @@ public record ProvisionedDevice(
             .put("key_file", KEY_FILE));
   }
 
-  /** A zip of {@code root-CA.crt}, {@code device_cert.pem}, {@code device_key.key} and {@code device.json}. */
+  /**
+   * A zip of {@code root-CA.crt}, {@code device_cert.pem}, {@code device_key.key} and {@code device.json},
+   * at its top level: the names a device's firmware expects, whatever the archive is called.
+   */
   public byte[] toZip() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       for (Map.Entry<String, String> file : files().entrySet()) {
-        zip.putNextEntry(new ZipEntry(deviceId + "/" + file.getKey()));
+        zip.putNextEntry(new ZipEntry(file.getKey()));
         zip.write(file.getValue().getBytes(StandardCharsets.US_ASCII));
         zip.closeEntry();
       }
-      zip.putNextEntry(new ZipEntry(deviceId + "/" + INFO_FILE));
+      zip.putNextEntry(new ZipEntry(INFO_FILE));
       zip.write(description().encodePrettily().getBytes(StandardCharsets.UTF_8));
       zip.closeEntry();
     } catch (IOException e) {

@@ -73,13 +73,13 @@ class ProvisioningTest {
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.contentType()).isEqualTo("application/zip");
     Map<String, String> entries = unzip(response.body());
-    assertThat(entries.keySet()).containsExactlyInAnyOrder("prov-zip/root-CA.crt", "prov-zip/device_cert.pem",
-        "prov-zip/device_key.key", "prov-zip/device.json");
-    JsonObject info = new JsonObject(entries.get("prov-zip/device.json"));
+    assertThat(entries.keySet()).containsExactlyInAnyOrder("root-CA.crt", "device_cert.pem",
+        "device_key.key", "device.json");
+    JsonObject info = new JsonObject(entries.get("device.json"));
     assertThat(info.getString("device_id")).isEqualTo("prov-zip");
     assertThat(info.getString("token")).startsWith("tok_");
-    assertChainsAndMatches(entries.get("prov-zip/root-CA.crt"), entries.get("prov-zip/device_cert.pem"),
-        entries.get("prov-zip/device_key.key"), "prov-zip");
+    assertChainsAndMatches(entries.get("root-CA.crt"), entries.get("device_cert.pem"),
+        entries.get("device_key.key"), "prov-zip");
   }
 
   @Test
