@@ -90,7 +90,7 @@ final class PlatformRunner {
     }
     return security.platformClientFiles(vertx, config.mqtt().clientId()).map(files -> config.mqtt()
         .withUrl("mqtts://127.0.0.1:" + broker.actualTlsPort())
-        .withTlsFiles(files[0].toString(), files[1].toString(), files[2].toString()));
+        .withTlsFiles(files.ca().toString(), files.certificate().toString(), files.key().toString()));
   }
 
   /** {@code pki.deviceEndpoint}, or the TLS listener under the first configured server host name. */

@@ -29,13 +29,14 @@ record PlatformSecurity(CertificateAuthority ca, Issued server, RevokedCertifica
     });
   }
 
+  /** PEM files of a TLS client: the CA to trust, its certificate and its key. */
+  record ClientFiles(Path ca, Path certificate, Path key) {}
+
   /**
    * The platform's client certificate for subscribing over TLS to its own broker when the plain
    * listener is off: {@code client.crt}/{@code client.key} under {@code pki.dir}, issued on first use.
-   *
-   * @return the CA, certificate and key file paths
    */
-  Future<Path[]> platformClientFiles(Vertx vertx, String name) {
+  Future<ClientFiles> platformClientFiles(Vertx vertx, String name) {
     Path dir = config.directory();
     return vertx.executeBlocking(() -> {
       Path cert = dir.resolve(PkiFiles.CLIENT_CERT);
@@ -43,7 +44,7 @@ record PlatformSecurity(CertificateAuthority ca, Issued server, RevokedCertifica
       if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
         PkiFiles.writePlatformClientBundle(ca, name, PLATFORM_CLIENT_VALIDITY, dir);
       }
-      return new Path[] {dir.resolve(PkiFiles.CA_CERT), cert, key};
+      return new ClientFiles(dir.resolve(PkiFiles.CA_CERT), cert, key);
     });
   }
 }

@@ -80,9 +80,7 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
       vertx.setPeriodic(period, id -> engine.checkAckTimeouts());
     }
     return Future.all(listening)
-        .onSuccess(done -> log.info("Embedded MQTT broker listening on {}{}",
-            plainServer != null ? config.host() + ":" + actualPort() + " " : "",
-            tlsServer != null ? "(TLS, client certificates required) " + tls.host() + ":" + actualTlsPort() : ""));
+        .onSuccess(done -> log.info("Embedded MQTT broker listening on {}", listening()));
   }
 
   /**
@@ -96,6 +94,17 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
     } else {
       log.error("Unexpected error on the MQTT broker's event loop", error);
     }
+  }
+
+  private String listening() {
+    List<String> listeners = new ArrayList<>();
+    if (plainServer != null) {
+      listeners.add(config.host() + ":" + actualPort());
+    }
+    if (tlsServer != null) {
+      listeners.add(tls.host() + ":" + actualTlsPort() + " (TLS, client certificates required)");
+    }
+    return String.join(" and ", listeners);
   }
 
   /** The one place where listeners are declared; both share the same engine (sessions, routing). */
