@@ -68,6 +68,10 @@ final class PlatformRunner {
         return Platform.deploy(vertx, config, security, endpoint).map(p -> new Running(p, null));
       }
       FlexconnectConfig.BrokerSettings b = config.broker();
+      if (b.plainEnabled() && !isLoopback(b.host())) {
+        log.warn("broker.host {} is not loopback: its plain listener has no authentication and any device reaching"
+            + " it may publish to every topic; keep it on 127.0.0.1 and let devices use the TLS listener", b.host());
+      }
       BrokerTls tls = b.tlsEnabled()
           ? new BrokerTls(b.tlsHost(), b.tlsPort(), security.server().certificatePem(),
               security.server().privateKeyPem(), security.ca().certificatePem())
@@ -91,6 +95,10 @@ final class PlatformRunner {
     return security.platformClientFiles(vertx, config.mqtt().clientId()).map(files -> config.mqtt()
         .withUrl("mqtts://127.0.0.1:" + broker.actualTlsPort())
         .withTlsFiles(files.ca().toString(), files.certificate().toString(), files.key().toString()));
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /** {@code pki.deviceEndpoint}, or the TLS listener under the first configured server host name. */
