@@ -29,14 +29,21 @@ public final class WebVerticle extends VerticleBase {
 
   private final HttpConfig config;
   private final DatabaseConfig database;
+  private final DeviceRoutes.Provisioning provisioning;
   private Pool pool;
   private TelemetryQueries queries;
   private HttpServer server;
   private LiveStream stream;
 
   public WebVerticle(HttpConfig config, DatabaseConfig database) {
+    this(config, database, null);
+  }
+
+  /** With device provisioning ({@code POST /api/v1/devices} and friends) when {@code provisioning} is given. */
+  public WebVerticle(HttpConfig config, DatabaseConfig database, DeviceRoutes.Provisioning provisioning) {
     this.config = config;
     this.database = database;
+    this.provisioning = provisioning;
   }
 
   @Override
@@ -57,6 +64,9 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/devices/:deviceId/can/unknown").handler(this::unknownFrames);
     router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(new RedecodeHandler(queries)::handle);
+    if (provisioning != null) {
+      new DeviceRoutes(provisioning.create(vertx, pool)).mount(router);
+    }
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())

@@ -4,7 +4,8 @@ package io.flexconnect.app;
 final class Banner {
   private Banner() {}
 
-  static String text(FlexconnectConfig config, int httpPort, boolean embeddedDb, boolean embeddedBroker) {
+  static String text(FlexconnectConfig config, int httpPort, boolean embeddedDb, boolean embeddedBroker,
+      String deviceEndpoint) {
     String mqtt = config.mqtt().url();
     String db = embeddedDb
         ? "embedded PostgreSQL on 127.0.0.1:" + config.db().embedded().port() + " (data in "
@@ -15,6 +16,7 @@ final class Banner {
 
         Flexconnect is running.
           MQTT     %s%s  (subscribed to '%s')
+          Devices  %s  (client certificates of the platform CA: device provision ID)
           Database %s
           REST     http://%s:%d/api/v1   health: http://%s:%d/health
 
@@ -24,7 +26,7 @@ final class Banner {
           curl 'http://%s:%d/api/v1/devices/my-device-01/latest'
 
         """.formatted(mqtt, embeddedBroker ? " (embedded broker)" : "", config.mqtt().topicFilter(),
-        db, host, httpPort, host, httpPort, mqttPort(mqtt), host, httpPort);
+        deviceEndpoint, db, host, httpPort, host, httpPort, mqttPort(mqtt), host, httpPort);
   }
 
   private static int mqttPort(String url) {

@@ -2,23 +2,44 @@ package io.flexconnect.app;
 
 import io.flexconnect.device.Device;
 import io.flexconnect.device.DeviceRegistry;
+import io.flexconnect.device.ProvisionedDevice;
+import io.flexconnect.device.ProvisioningService;
 import io.flexconnect.device.Tokens;
+import io.flexconnect.pki.CertificateAuthority;
+import io.flexconnect.pki.PkiFiles;
+import io.flexconnect.pki.RevokedCertificates;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * {@code device add ID [--token T] [--tenant T]} and {@code device list}. The token is printed
- * once; only its hash is stored.
+ * {@code device add|provision|rotate|revoke|list}. Tokens and private keys are printed once; the
+ * platform keeps only token hashes and certificate serials.
  */
 final class DeviceCli {
   static final String USAGE = """
       device add DEVICE_ID [--token TOKEN] [--tenant TENANT]
-                               register a device; prints its token (generated unless given)
+                               register a device with a token only (for the loopback listener)
+      device provision DEVICE_ID [--token TOKEN] [--tenant TENANT] [--out DIR]
+                               register a device with a token and a client certificate of the
+                               platform CA; prints root-CA.crt, device_cert.pem, device_key.key
+                               (and writes them to DIR), the token, endpoint and topics
+      device rotate DEVICE_ID [--out DIR]
+                               new token and certificate; the old ones stay valid for
+                               pki.rotationGraceSeconds
+      device revoke DEVICE_ID  revoke every token and certificate of the device now
       device list              list registered devices""";
 
   private DeviceCli() {}
@@ -38,7 +59,7 @@ final class DeviceCli {
         String deviceId = parsed.positional().get(0);
         String token = parsed.option("token", Tokens.generate(new SecureRandom()));
         String tenant = parsed.option("tenant", "default");
-        yield withRegistry(config, registry -> registry.add(deviceId, tenant, token).map(device -> {
+        yield withRegistry(config, (vertx, registry) -> registry.add(deviceId, tenant, token).map(device -> {
           out.println("device_id: " + device.deviceId());
           out.println("tenant_id: " + device.tenantId());
           out.println("token:     " + token);
@@ -46,7 +67,40 @@ final class DeviceCli {
           return 0;
         }), err);
       }
-      case "list" -> withRegistry(config, registry -> registry.list().map(devices -> {
+      case "provision", "rotate" -> {
+        if (parsed.positional().size() != 1) {
+          err.println("usage:\n" + USAGE);
+          yield 2;
+        }
+        String deviceId = parsed.positional().get(0);
+        String out0 = parsed.option("out", null);
+        CertificateAuthority ca = PkiFiles.loadOrCreateCa(config.pki().directory(), new SecureRandom());
+        boolean provision = args.get(0).equals("provision");
+        yield withRegistry(config, (vertx, registry) -> {
+          ProvisioningService service = provisioning(vertx, registry, ca, config);
+          Future<ProvisionedDevice> result = provision
+              ? service.provision(deviceId, parsed.option("tenant", "default"), parsed.option("token", null))
+              : service.rotate(deviceId);
+          return result.compose(device -> vertx.executeBlocking(() -> {
+            print(device, out0 == null ? null : Path.of(out0), out);
+            return 0;
+          }));
+        }, err);
+      }
+      case "revoke" -> {
+        if (parsed.positional().size() != 1) {
+          err.println("usage:\n" + USAGE);
+          yield 2;
+        }
+        String deviceId = parsed.positional().get(0);
+        yield withRegistry(config, (vertx, registry) -> registry.revoke(deviceId).map(ended -> {
+          out.println("revoked every credential of " + deviceId + " (" + ended.size() + " certificates)");
+          out.println("a running platform refuses them within pki.revocationRefreshSeconds ("
+              + config.pki().revocationRefreshSeconds() + " s)");
+          return 0;
+        }), err);
+      }
+      case "list" -> withRegistry(config, (vertx, registry) -> registry.list().map(devices -> {
         for (Device d : devices) {
           out.println(d.deviceId() + "\t" + d.tenantId());
         }
@@ -59,11 +113,61 @@ final class DeviceCli {
     };
   }
 
-  private static int withRegistry(
-      FlexconnectConfig config, Function<DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
+  private static ProvisioningService provisioning(Vertx vertx, DeviceRegistry registry, CertificateAuthority ca,
+      FlexconnectConfig config) {
+    return new ProvisioningService(vertx, registry, ca, new RevokedCertificates(), config.pki().deviceCertValidity(),
+        config.pki().rotationGrace(), deviceEndpoint(config));
+  }
+
+  /** What devices are told: pki.deviceEndpoint, the external broker, or the embedded TLS listener. */
+  static String deviceEndpoint(FlexconnectConfig config) {
+    if (!config.pki().deviceEndpoint().isBlank()) {
+      return config.pki().deviceEndpoint();
+    }
+    if (!config.mqtt().url().isBlank()) {
+      return config.mqtt().url();
+    }
+    String host = config.pki().hostList().isEmpty() ? "localhost" : config.pki().hostList().get(0);
+    return "mqtts://" + host + ":" + config.broker().tlsPort();
+  }
+
+  /** Prints the bundle (this is the only time the key and token exist outside the device) and writes it to {@code dir}. */
+  static void print(ProvisionedDevice device, Path dir, PrintStream out) throws IOException {
+    out.println("device_id: " + device.deviceId());
+    out.println("tenant_id: " + device.tenantId());
+    out.println("token:     " + device.token());
+    out.println("endpoint:  " + device.endpoint());
+    out.println("topics:    " + device.jsonTopic() + "  " + device.canTopic() + "  alerts: " + device.alertsTopic());
+    out.println("certificate serial " + device.certificateSerial().toString(16) + ", valid until "
+        + device.certificateNotAfter());
+    for (Map.Entry<String, String> file : device.files().entrySet()) {
+      out.println();
+      out.println("--- " + file.getKey() + " ---");
+      out.print(file.getValue());
+    }
+    if (dir != null) {
+      Files.createDirectories(dir);
+      for (Map.Entry<String, String> file : device.files().entrySet()) {
+        Path target = dir.resolve(file.getKey());
+        Files.deleteIfExists(target);
+        if (file.getKey().equals(ProvisionedDevice.KEY_FILE)) {
+          Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(target, file.getValue(), StandardCharsets.US_ASCII);
+      }
+      Files.writeString(dir.resolve(ProvisionedDevice.INFO_FILE), device.description().encodePrettily());
+      out.println();
+      out.println("written to " + dir.toAbsolutePath());
+    }
+    out.println("(the token and the private key are shown only now; the platform keeps neither)");
+  }
+
+  /** Runs {@code action} against the configured database (migrated first) and returns its exit code. */
+  static int withRegistry(FlexconnectConfig config,
+      BiFunction<Vertx, DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
     return CliDatabase.run(config, 60, err, (vertx, resolved) -> {
       Pool pool = Database.pool(vertx, resolved.db(), 1);
-      return action.apply(new DeviceRegistry(pool)).eventually(pool::close);
+      return action.apply(vertx, new DeviceRegistry(pool)).eventually(pool::close);
     });
   }
 

@@ -4,6 +4,7 @@ import io.flexconnect.api.HttpConfig;
 import io.flexconnect.can.CanConfig;
 import io.flexconnect.ingest.IngestConfig;
 import io.flexconnect.mqtt.MqttIngestConfig;
+import io.flexconnect.pki.PkiConfig;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.StorageConfig;
 
@@ -15,6 +16,7 @@ public record FlexconnectConfig(
     DatabaseConfig db,
     BrokerSettings broker,
     MqttIngestConfig mqtt,
+    PkiConfig pki,
     IngestConfig ingest,
     CanConfig can,
     StorageConfig storage,
@@ -25,6 +27,7 @@ public record FlexconnectConfig(
     db.validate();
     broker.validate();
     mqtt.validate();
+    pki.validate();
     ingest.validate();
     can.validate();
     storage.validate();
@@ -37,16 +40,44 @@ public record FlexconnectConfig(
     return mqtt.url().isBlank() && broker.enabled();
   }
 
-  /** Settings of the in-process MQTT broker used when {@code mqtt.url} is empty. */
+  /** The same configuration with another broker URL for the platform's subscription. */
+  public FlexconnectConfig withMqtt(MqttIngestConfig newMqtt) {
+    return new FlexconnectConfig(db, broker, newMqtt, pki, ingest, can, storage, http);
+  }
+
+  /** The same configuration with another database. */
+  public FlexconnectConfig withDb(DatabaseConfig newDb) {
+    return new FlexconnectConfig(newDb, broker, mqtt, pki, ingest, can, storage, http);
+  }
+
+  /**
+   * Settings of the in-process MQTT broker used when {@code mqtt.url} is empty.
+   *
+   * @param host         interface of the plain listener (keep it loopback: it has no authentication)
+   * @param plainEnabled whether to open the plain listener at all; without it the platform subscribes
+   *                     over TLS with its own client certificate
+   * @param tlsEnabled   whether to open the TLS listener for devices (client certificates required)
+   * @param tlsHost      interface of the TLS listener
+   * @param tlsPort      port of the TLS listener; 0 picks a free one
+   */
   public record BrokerSettings(
       boolean enabled,
       String host,
       int port,
+      boolean plainEnabled,
+      boolean tlsEnabled,
+      String tlsHost,
+      int tlsPort,
       int maxInflightPerSession,
       int maxQueuedPerSession,
       int maxMessageBytes) {
     void validate() {
       Checks.port("broker.port", port);
+      Checks.port("broker.tlsPort", tlsPort);
+      Checks.notBlank("broker.tlsHost", tlsHost);
+      if (enabled && !plainEnabled && !tlsEnabled) {
+        throw new ConfigLoader.ConfigException("broker: enable plainEnabled or tlsEnabled (or set enabled false)");
+      }
       Checks.positive("broker.maxInflightPerSession", maxInflightPerSession);
       Checks.positive("broker.maxQueuedPerSession", maxQueuedPerSession);
       Checks.positive("broker.maxMessageBytes", maxMessageBytes);

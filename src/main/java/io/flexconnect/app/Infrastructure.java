@@ -44,7 +44,7 @@ public final class Infrastructure implements AutoCloseable {
   }
 
   private static FlexconnectConfig withDb(FlexconnectConfig c, String url) {
-    return new FlexconnectConfig(c.db().withUrl(url), c.broker(), c.mqtt(), c.ingest(), c.can(), c.storage(), c.http());
+    return c.withDb(c.db().withUrl(url));
   }
 
   static boolean listening(int port) {

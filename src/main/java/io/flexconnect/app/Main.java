@@ -15,6 +15,8 @@ import java.util.Map;
  * <pre>
  * java -jar flexconnect.jar [run]                  start the platform
  * java -jar flexconnect.jar device add ID [...]    register a device
+ * java -jar flexconnect.jar device provision ID    register a device with a client certificate
+ * java -jar flexconnect.jar pki server-cert ...    certificates for an external mTLS broker
  * java -jar flexconnect.jar config                 print the effective configuration keys
  * </pre>
  *
@@ -31,9 +33,11 @@ public final class Main {
       %s
         decode --dbc FILE [--dbc BUS=FILE ...] [--candump | --frame ID#HEX ...] [INPUT]
                                decode CAN frames offline to JSON lines (decode --help for more)
+      %s
         env                    list the environment variables that override configuration
         help                   this text
-      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing() + "\n" + RedecodeCli.USAGE.indent(2).stripTrailing());
+      """.formatted(DeviceCli.USAGE.indent(2).stripTrailing() + "\n" + RedecodeCli.USAGE.indent(2).stripTrailing(),
+          PkiCli.USAGE.indent(2).stripTrailing());
 
   private Main() {}
 
@@ -62,6 +66,7 @@ public final class Main {
         case "run" -> PlatformRunner.runUntilStopped(config, out);
         case "device" -> DeviceCli.run(args, config, out, err);
         case "redecode" -> RedecodeCli.run(args, config, out, err);
+        case "pki" -> PkiCli.run(args, config, out, err);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
           yield 2;

@@ -5,6 +5,9 @@ import io.flexconnect.can.CanDecoderVerticle;
 import io.flexconnect.can.RedecodeVerticle;
 import io.flexconnect.can.SignalExtractionVerticle;
 import io.flexconnect.codec.can.CanDecoderLimits;
+import io.flexconnect.device.DeviceRegistry;
+import io.flexconnect.device.ProvisioningService;
+import io.flexconnect.device.RevocationSyncVerticle;
 import io.flexconnect.ingest.IngestVerticle;
 import io.flexconnect.mqtt.BrokerAddress;
 import io.flexconnect.mqtt.MqttIngestVerticle;
@@ -31,21 +34,31 @@ public final class Platform {
 
   private final Vertx vertx;
   private final FlexconnectConfig config;
+  private final PlatformSecurity security;
+  private final String deviceEndpoint;
   private WebVerticle web;
   private SchemaInfo schema;
 
-  private Platform(Vertx vertx, FlexconnectConfig config) {
+  private Platform(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint) {
     this.vertx = vertx;
     this.config = config;
+    this.security = security;
+    this.deviceEndpoint = deviceEndpoint;
   }
 
   /**
    * Deploys the platform on {@code vertx} against the database and broker of {@code config}
-   * ({@code db.url} and {@code mqtt.url} must be set).
+   * ({@code db.url} and {@code mqtt.url} must be set), loading or creating the PKI of {@code pki.dir}.
+   * Devices are told to connect to {@code pki.deviceEndpoint}, or else to {@code mqtt.url}.
    */
   public static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config) {
+    return PlatformSecurity.load(vertx, config.pki()).compose(security -> deploy(vertx, config, security,
+        config.pki().deviceEndpoint().isBlank() ? config.mqtt().url() : config.pki().deviceEndpoint()));
+  }
+
+  static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint) {
     Codecs.register(vertx.eventBus());
-    Platform platform = new Platform(vertx, config);
+    Platform platform = new Platform(vertx, config, security, deviceEndpoint);
     return platform.deployAll().map(platform);
   }
 
@@ -61,8 +74,12 @@ public final class Platform {
         .compose(id -> vertx.deployVerticle(new RedecodeVerticle(config.can(), db),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage())))
+        .compose(id -> vertx.deployVerticle(new RevocationSyncVerticle(db, security.revoked(),
+            config.pki().revocationRefreshSeconds() * 1000L)))
         .compose(id -> {
-          web = new WebVerticle(config.http(), db);
+          web = new WebVerticle(config.http(), db, (v, pool) -> new ProvisioningService(v, new DeviceRegistry(pool),
+              security.ca(), security.revoked(), config.pki().deviceCertValidity(), config.pki().rotationGrace(),
+              deviceEndpoint));
           return vertx.deployVerticle(web);
         })
         .compose(id -> vertx.deployVerticle(
@@ -95,5 +112,10 @@ public final class Platform {
 
   public FlexconnectConfig config() {
     return config;
+  }
+
+  /** The broker URL provisioned devices are given. */
+  public String deviceEndpoint() {
+    return deviceEndpoint;
   }
 }

@@ -1,7 +1,11 @@
 package io.flexconnect.app;
 
 import io.flexconnect.broker.BrokerConfig;
+import io.flexconnect.broker.BrokerTls;
+import io.flexconnect.broker.DeviceCertificateAuthorizer;
 import io.flexconnect.broker.EmbeddedBrokerVerticle;
+import io.flexconnect.mqtt.MqttIngestConfig;
+import java.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -34,7 +38,7 @@ final class PlatformRunner {
       return 1;
     }
     out.print(Banner.text(running.platform().config(), running.platform().httpPort(),
-        infra.startedEmbeddedDatabase(), running.broker() != null));
+        infra.startedEmbeddedDatabase(), running.broker() != null, running.platform().deviceEndpoint()));
     out.flush();
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -52,21 +56,59 @@ final class PlatformRunner {
     return 0;
   }
 
-  /** Deploys the embedded broker when configured, then the platform subscribed to it. */
+  /**
+   * Loads the PKI, deploys the embedded broker when configured (plain loopback listener and/or the
+   * mTLS listener for devices), then the platform subscribed to it: over the plain listener, or,
+   * when that is off, over TLS with the platform's own client certificate.
+   */
   static Future<Running> start(Vertx vertx, FlexconnectConfig config) {
-    if (!config.embeddedBroker()) {
-      return Platform.deploy(vertx, config).map(p -> new Running(p, null));
-    }
-    FlexconnectConfig.BrokerSettings b = config.broker();
-    EmbeddedBrokerVerticle broker = new EmbeddedBrokerVerticle(new BrokerConfig(b.host(), b.port(),
-        b.maxInflightPerSession(), b.maxQueuedPerSession(), b.maxMessageBytes(), Duration.ZERO,
-        BrokerConfig.DEFAULT_MAX_RETAINED, BrokerConfig.DEFAULT_MAX_CLIENT_ID_LENGTH));
-    return vertx.deployVerticle(broker).compose(id -> {
-      String url = "mqtt://127.0.0.1:" + broker.actualPort();
-      FlexconnectConfig withBroker = new FlexconnectConfig(config.db(), config.broker(),
-          config.mqtt().withUrl(url), config.ingest(), config.can(), config.storage(), config.http());
-      return Platform.deploy(vertx, withBroker).map(p -> new Running(p, broker));
+    return PlatformSecurity.load(vertx, config.pki()).compose(security -> {
+      if (!config.embeddedBroker()) {
+        String endpoint = config.pki().deviceEndpoint().isBlank() ? config.mqtt().url() : config.pki().deviceEndpoint();
+        return Platform.deploy(vertx, config, security, endpoint).map(p -> new Running(p, null));
+      }
+      FlexconnectConfig.BrokerSettings b = config.broker();
+      if (b.plainEnabled() && !isLoopback(b.host())) {
+        log.warn("broker.host {} is not loopback: its plain listener has no authentication and any device reaching"
+            + " it may publish to every topic; keep it on 127.0.0.1 and let devices use the TLS listener", b.host());
+      }
+      BrokerTls tls = b.tlsEnabled()
+          ? new BrokerTls(b.tlsHost(), b.tlsPort(), security.server().certificatePem(),
+              security.server().privateKeyPem(), security.ca().certificatePem())
+          : null;
+      EmbeddedBrokerVerticle broker = new EmbeddedBrokerVerticle(new BrokerConfig(b.host(), b.port(),
+          b.maxInflightPerSession(), b.maxQueuedPerSession(), b.maxMessageBytes(), Duration.ZERO,
+          BrokerConfig.DEFAULT_MAX_RETAINED, BrokerConfig.DEFAULT_MAX_CLIENT_ID_LENGTH),
+          new DeviceCertificateAuthorizer(security.revoked(), Clock.systemUTC()), tls, b.plainEnabled());
+      return vertx.deployVerticle(broker)
+          .compose(id -> subscription(vertx, config, security, broker))
+          .compose(mqtt -> Platform.deploy(vertx, config.withMqtt(mqtt), security, deviceEndpoint(config, broker)))
+          .map(p -> new Running(p, broker));
     });
+  }
+
+  private static Future<MqttIngestConfig> subscription(Vertx vertx, FlexconnectConfig config, PlatformSecurity security,
+      EmbeddedBrokerVerticle broker) {
+    if (config.broker().plainEnabled()) {
+      return Future.succeededFuture(config.mqtt().withUrl("mqtt://127.0.0.1:" + broker.actualPort()));
+    }
+    return security.platformClientFiles(vertx, config.mqtt().clientId()).map(files -> config.mqtt()
+        .withUrl("mqtts://127.0.0.1:" + broker.actualTlsPort())
+        .withTlsFiles(files.ca().toString(), files.certificate().toString(), files.key().toString()));
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  /** {@code pki.deviceEndpoint}, or the TLS listener under the first configured server host name. */
+  private static String deviceEndpoint(FlexconnectConfig config, EmbeddedBrokerVerticle broker) {
+    if (!config.pki().deviceEndpoint().isBlank()) {
+      return config.pki().deviceEndpoint();
+    }
+    String host = config.pki().hostList().isEmpty() ? "localhost" : config.pki().hostList().get(0);
+    return broker.actualTlsPort() > 0 ? "mqtts://" + host + ":" + broker.actualTlsPort()
+        : "mqtt://" + host + ":" + broker.actualPort();
   }
 
   /** A started platform and, in zero-config mode, its embedded broker. */

@@ -15,10 +15,28 @@ public interface BrokerAuthorizer {
   /**
    * @param clientId client identifier from CONNECT
    * @param auth     user name and password, {@code null} when the client sent none
-   * @param tls      whether the connection came in over TLS (for client-certificate identities later)
+   * @param tls      whether the connection came in over TLS (the certificate is in {@link BrokerClient})
    */
   default boolean mayConnect(String clientId, MqttAuth auth, boolean tls) {
     return true;
+  }
+
+  /**
+   * The decision the broker asks for: by default the client-id based one below. Implement this
+   * one to see the connection's client certificate.
+   */
+  default boolean mayConnect(BrokerClient client) {
+    return mayConnect(client.clientId(), client.auth(), client.tls());
+  }
+
+  /** Asked for every PUBLISH of the connection; by default the client-id based decision below. */
+  default boolean mayPublish(BrokerClient client, String topic) {
+    return mayPublish(client.clientId(), topic);
+  }
+
+  /** Asked for every filter of a SUBSCRIBE; by default the client-id based decision below. */
+  default boolean maySubscribe(BrokerClient client, String topicFilter) {
+    return maySubscribe(client.clientId(), topicFilter);
   }
 
   /** A refused publish disconnects the client: MQTT 3.1.1 has no negative PUBACK. */

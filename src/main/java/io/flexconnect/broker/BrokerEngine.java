@@ -60,7 +60,8 @@ final class BrokerEngine {
       clientId = "auto-" + UUID.randomUUID();
       endpoint.setClientIdentifier(clientId);
     }
-    if (!authorizer.mayConnect(clientId, endpoint.auth(), endpoint.isSsl())) {
+    BrokerClient client = BrokerClient.of(clientId, endpoint);
+    if (!authorizer.mayConnect(client)) {
       counters.denied++;
       log.warn("Connection of client {} from {} refused by the authorizer", clientId, endpoint.remoteAddress());
       endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
@@ -85,7 +86,7 @@ final class BrokerEngine {
       session = new Session(clientId, clean, config, counters);
       sessions.put(clientId, session);
     }
-    wire(session, endpoint);
+    wire(session, endpoint, client);
     endpoints.add(endpoint);
     counters.connectionsNow++;
     counters.connectionsTotal++;
@@ -94,11 +95,11 @@ final class BrokerEngine {
     session.attach(endpoint);
   }
 
-  private void wire(Session session, MqttEndpoint endpoint) {
+  private void wire(Session session, MqttEndpoint endpoint, BrokerClient client) {
     // Acks are ours to send: PUBACK waits for the subscribers (ack-through).
     endpoint.publishAutoAck(false);
     boolean[] graceful = {false};
-    endpoint.publishHandler(message -> onPublish(session, endpoint, message));
+    endpoint.publishHandler(message -> onPublish(session, endpoint, client, message));
     endpoint.publishAcknowledgeHandler(packetId -> {
       if (session.endpoint == endpoint && !session.acknowledge(packetId)) {
         log.debug("Client {} acknowledged unknown packet id {}", session.clientId, packetId);
@@ -108,7 +109,7 @@ final class BrokerEngine {
       session.released(packetId);
       endpoint.publishComplete(packetId);
     });
-    endpoint.subscribeHandler(message -> onSubscribe(session, endpoint, message));
+    endpoint.subscribeHandler(message -> onSubscribe(session, endpoint, client, message));
     endpoint.unsubscribeHandler(message -> onUnsubscribe(session, endpoint, message));
     // vertx-mqtt closes the connection itself right after a DISCONNECT.
     endpoint.disconnectHandler(v -> graceful[0] = true);
@@ -182,7 +183,7 @@ final class BrokerEngine {
     session.discard();
   }
 
-  private void onPublish(Session session, MqttEndpoint endpoint, MqttPublishMessage message) {
+  private void onPublish(Session session, MqttEndpoint endpoint, BrokerClient client, MqttPublishMessage message) {
     if (session.endpoint != endpoint) {
       return;
     }
@@ -202,7 +203,7 @@ final class BrokerEngine {
       close(endpoint);
       return;
     }
-    if (!authorizer.mayPublish(session.clientId, topic)) {
+    if (!authorizer.mayPublish(client, topic)) {
       counters.denied++;
       log.warn("Client {} may not publish to {}; disconnecting it", session.clientId, topic);
       close(endpoint);
@@ -293,7 +294,7 @@ final class BrokerEngine {
     enqueue(index.route(will.getWillTopic()), will.getWillTopic(), payload, qos, null);
   }
 
-  private void onSubscribe(Session session, MqttEndpoint endpoint, MqttSubscribeMessage message) {
+  private void onSubscribe(Session session, MqttEndpoint endpoint, BrokerClient client, MqttSubscribeMessage message) {
     List<MqttQoS> granted = new ArrayList<>();
     List<String> plainFilters = new ArrayList<>();
     for (MqttTopicSubscription subscription : message.topicSubscriptions()) {
@@ -305,7 +306,7 @@ final class BrokerEngine {
         granted.add(MqttQoS.FAILURE);
         continue;
       }
-      if (!authorizer.maySubscribe(session.clientId, filter)) {
+      if (!authorizer.maySubscribe(client, filter)) {
         counters.denied++;
         log.warn("Client {} may not subscribe to {}", session.clientId, filter);
         granted.add(MqttQoS.FAILURE);

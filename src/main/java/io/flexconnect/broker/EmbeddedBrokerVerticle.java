@@ -2,6 +2,10 @@ package io.flexconnect.broker;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.util.ArrayList;
@@ -26,15 +30,32 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
 
   private final BrokerConfig config;
   private final BrokerEngine engine;
+  private final BrokerTls tls;
+  private final boolean plainListener;
   private final List<MqttServer> servers = new ArrayList<>();
+  private MqttServer plainServer;
+  private MqttServer tlsServer;
 
   public EmbeddedBrokerVerticle(BrokerConfig config) {
     this(config, BrokerAuthorizer.ALLOW_ALL);
   }
 
   public EmbeddedBrokerVerticle(BrokerConfig config, BrokerAuthorizer authorizer) {
+    this(config, authorizer, null, true);
+  }
+
+  /**
+   * @param tls           the TLS listener with required client certificates, or {@code null} for none
+   * @param plainListener whether to open the plain listener of {@code config} too
+   */
+  public EmbeddedBrokerVerticle(BrokerConfig config, BrokerAuthorizer authorizer, BrokerTls tls, boolean plainListener) {
     this.config = Objects.requireNonNull(config, "config");
     this.engine = new BrokerEngine(config, Objects.requireNonNull(authorizer, "authorizer"));
+    this.tls = tls;
+    this.plainListener = plainListener;
+    if (tls == null && !plainListener) {
+      throw new IllegalArgumentException("the broker needs at least one listener");
+    }
   }
 
   @Override
@@ -44,8 +65,14 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
     for (MqttServerOptions options : listenerOptions()) {
       MqttServer server = MqttServer.create(vertx, options)
           .endpointHandler(engine::onEndpoint)
-          .exceptionHandler(error -> log.debug("MQTT listener error", error));
+          // Failed handshakes (no, expired or foreign certificate) land here: expected, not alarming.
+          .exceptionHandler(error -> log.debug("MQTT listener error: {}", error.toString()));
       servers.add(server);
+      if (options.isSsl()) {
+        tlsServer = server;
+      } else {
+        plainServer = server;
+      }
       listening.add(server.listen());
     }
     if (!config.ackTimeout().isZero()) {
@@ -53,7 +80,7 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
       vertx.setPeriodic(period, id -> engine.checkAckTimeouts());
     }
     return Future.all(listening)
-        .onSuccess(done -> log.info("Embedded MQTT broker listening on {}:{}", config.host(), actualPort()));
+        .onSuccess(done -> log.info("Embedded MQTT broker listening on {}", listening()));
   }
 
   /**
@@ -69,20 +96,43 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * The one place where listeners are declared; the TLS listener with client certificates (8883)
-   * will be a second entry sharing the same engine.
-   */
+  private String listening() {
+    List<String> listeners = new ArrayList<>();
+    if (plainServer != null) {
+      listeners.add(config.host() + ":" + actualPort());
+    }
+    if (tlsServer != null) {
+      listeners.add(tls.host() + ":" + actualTlsPort() + " (TLS, client certificates required)");
+    }
+    return String.join(" and ", listeners);
+  }
+
+  /** The one place where listeners are declared; both share the same engine (sessions, routing). */
   private List<MqttServerOptions> listenerOptions() {
-    MqttServerOptions plain = new MqttServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
+    List<MqttServerOptions> listeners = new ArrayList<>();
+    if (plainListener) {
+      listeners.add(common(new MqttServerOptions()).setHost(config.host()).setPort(config.port()));
+    }
+    if (tls != null) {
+      MqttServerOptions secure = common(new MqttServerOptions()).setHost(tls.host()).setPort(tls.port());
+      secure.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .addCertValue(Buffer.buffer(tls.certificatePem()))
+              .addKeyValue(Buffer.buffer(tls.privateKeyPem())))
+          .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.clientCaCertificatePem())))
+          .setClientAuth(ClientAuth.REQUIRED);
+      listeners.add(secure);
+    }
+    return listeners;
+  }
+
+  private MqttServerOptions common(MqttServerOptions options) {
+    return options
         // Room for the largest topic, so that our own payload check (counted, logged) decides.
         .setMaxMessageSize(config.maxMessageBytes() + MAX_HEADER_BYTES)
         .setMaxClientIdLength(config.maxClientIdLength())
         // Empty client ids are ours to handle: refused for persistent sessions (see BrokerEngine).
         .setAutoClientId(false);
-    return List.of(plain);
   }
 
   @Override
@@ -95,9 +145,14 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
     return Future.all(closing);
   }
 
-  /** The port the plain listener is bound to (the ephemeral one when configured with 0); after start. */
+  /** The port the plain listener is bound to (the ephemeral one when configured with 0); after start, -1 without one. */
   public int actualPort() {
-    return servers.isEmpty() ? -1 : servers.get(0).actualPort();
+    return plainServer == null ? -1 : plainServer.actualPort();
+  }
+
+  /** The port the TLS listener is bound to; after start, -1 without one. */
+  public int actualTlsPort() {
+    return tlsServer == null ? -1 : tlsServer.actualPort();
   }
 
   /** Current counters; exact when called on the broker's context, possibly slightly stale elsewhere. */

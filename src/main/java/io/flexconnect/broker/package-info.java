@@ -37,6 +37,13 @@
  *       oversize); so does a publish the authorizer refuses (3.1.1 has no negative PUBACK). With an
  *       {@code ackTimeout}, a subscriber whose oldest delivery stays unacknowledged that long is
  *       disconnected (persistent sessions keep the messages).</li>
+ *   <li><b>Listeners</b>: the plain one ({@code BrokerConfig.host/port}, loopback in the platform) and,
+ *       with a {@link io.flexconnect.broker.BrokerTls}, a TLS one that requires a client certificate
+ *       of the given CA (an expired one, one of another CA, or none fails the handshake). Both share
+ *       sessions and routing. The authorizer sees each connection as a
+ *       {@link io.flexconnect.broker.BrokerClient} with its verified certificate;
+ *       {@link io.flexconnect.broker.DeviceCertificateAuthorizer} derives the device from the CN,
+ *       refuses revoked certificates, and keeps each device below {@code flexconnect/{id}/}.</li>
  *   <li><b>Threading</b>: everything runs on the verticle's event loop; no locks, no blocking.</li>
  * </ul>
  */

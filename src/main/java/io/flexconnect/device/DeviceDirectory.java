@@ -42,6 +42,16 @@ public final class DeviceDirectory {
     return byTokenHash.get(HexFormat.of().formatHex(tokenHash), () -> registry.findByTokenHash(tokenHash));
   }
 
+  /**
+   * Forgets what is cached about a device, so a rotation or revocation made in this JVM takes
+   * effect at once rather than after the cache time (other instances catch up within it).
+   */
+  public void evict(String deviceId) {
+    byId.entries.remove(deviceId);
+    byTokenHash.entries.values().removeIf(entry -> entry.device.isPresent()
+        && entry.device.get().deviceId().equals(deviceId));
+  }
+
   /** One cache keyed by a string, with coalesced lookups. */
   private final class Cache {
     private final int maxEntries;

@@ -1,22 +1,37 @@
 package io.flexconnect.device;
 
+import io.flexconnect.device.Device.TokenCredential;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Devices and their token hashes in PostgreSQL. */
+/**
+ * Devices and their credentials in PostgreSQL. A credential is a token hash, optionally with the
+ * serial of the certificate issued with it; a device may hold several at once (after a rotation,
+ * for a grace period). Credentials are never deleted, only revoked: the history says which
+ * certificate a device used when.
+ */
 public final class DeviceRegistry {
 
   /** Device ids name MQTT topic segments: no wildcards, separators or control characters. */
   private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  private static final String VALID = "(c.revoked_at IS NULL OR c.revoked_at > now())";
 
   private final Pool pool;
 
@@ -29,62 +44,182 @@ public final class DeviceRegistry {
   }
 
   /**
-   * Registers a device with the given token (only its hash is stored).
+   * Registers a device with the given token (only its hash is stored) and no certificate.
    *
    * @return the device, or a failed future with {@link DeviceException}
    */
   public Future<Device> add(String deviceId, String tenantId, String token) {
+    return add(deviceId, tenantId, token, null, null);
+  }
+
+  /** Registers a device with a token and the serial and end of validity of its first certificate. */
+  public Future<Device> add(String deviceId, String tenantId, String token, BigInteger certSerial, Instant certNotAfter) {
     if (!isValidId(deviceId)) {
       return Future.failedFuture(new DeviceException(
           "invalid device id '" + deviceId + "': use 1-128 letters, digits, '.', '_', ':' or '-'"));
     }
-    if (token == null || token.length() < 8 || token.length() > 1024) {
+    if (!validToken(token)) {
       return Future.failedFuture(new DeviceException("a token must be 8 to 1024 characters"));
     }
+    if (tenantId == null || tenantId.isBlank() || tenantId.length() > 128) {
+      return Future.failedFuture(new DeviceException("a tenant id must be 1 to 128 characters"));
+    }
     byte[] hash = Tokens.hash(token);
-    return pool.preparedQuery("INSERT INTO devices (device_id, tenant_id, token_hash) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(deviceId, tenantId, Buffer.buffer(hash)))
-        .map(r -> new Device(deviceId, tenantId, hash))
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? new DeviceException(pg.getConstraint() != null && pg.getConstraint().contains("token")
-                ? "that token is already used by another device"
-                : "device '" + deviceId + "' already exists")
-            : err));
+    return pool.withTransaction(conn -> conn
+            .preparedQuery("INSERT INTO devices (device_id, tenant_id) VALUES ($1, $2)")
+            .execute(Tuple.of(deviceId, tenantId))
+            .compose(r -> insertCredential(conn, deviceId, hash, certSerial, certNotAfter)))
+        .map(r -> new Device(deviceId, tenantId, List.of(new TokenCredential(hash, null))))
+        .recover(err -> Future.failedFuture(uniqueViolation(err, deviceId)));
+  }
+
+  /**
+   * Replaces the device's credentials: the new token (and certificate) is valid at once, the
+   * current ones stay valid for {@code grace} more (or less, if they were to end sooner).
+   *
+   * @return the certificates that now end, each with the instant it ends
+   */
+  public Future<List<CertificateRevocation>> rotate(String deviceId, String newToken, BigInteger certSerial,
+      Instant certNotAfter, Duration grace) {
+    if (!validToken(newToken)) {
+      return Future.failedFuture(new DeviceException("a token must be 8 to 1024 characters"));
+    }
+    byte[] hash = Tokens.hash(newToken);
+    return pool.withTransaction(conn -> lockDevice(conn, deviceId)
+            .compose(v -> conn.preparedQuery("UPDATE device_credentials c SET revoked_at = now() + $2::bigint * interval '1 millisecond'"
+                    + " WHERE c.device_id = $1 AND (c.revoked_at IS NULL OR c.revoked_at > now() + $2::bigint * interval '1 millisecond')"
+                    + " RETURNING c.cert_serial, c.revoked_at")
+                .execute(Tuple.of(deviceId, grace.toMillis())))
+            .compose(ended -> insertCredential(conn, deviceId, hash, certSerial, certNotAfter)
+                .map(r -> revocations(ended))))
+        .recover(err -> Future.failedFuture(uniqueViolation(err, deviceId)));
+  }
+
+  /**
+   * Revokes every credential of the device at once.
+   *
+   * @return the certificates revoked now
+   */
+  public Future<List<CertificateRevocation>> revoke(String deviceId) {
+    return pool.withTransaction(conn -> lockDevice(conn, deviceId)
+        .compose(v -> conn.preparedQuery("UPDATE device_credentials c SET revoked_at = now()"
+                + " WHERE c.device_id = $1 AND " + VALID + " RETURNING c.cert_serial, c.revoked_at")
+            .execute(Tuple.of(deviceId)))
+        .map(DeviceRegistry::revocations));
+  }
+
+  /** Certificates that are or will be refused and have not expired yet: the revocation list. */
+  public Future<List<CertificateRevocation>> revokedCertificates() {
+    return pool.query("SELECT c.cert_serial, c.revoked_at FROM device_credentials c"
+            + " WHERE c.revoked_at IS NOT NULL AND c.cert_serial IS NOT NULL AND (c.not_after IS NULL OR c.not_after > now())")
+        .execute()
+        .map(DeviceRegistry::revocations);
   }
 
   public Future<Optional<Device>> findById(String deviceId) {
-    return pool.preparedQuery("SELECT device_id, tenant_id, token_hash FROM devices WHERE device_id = $1")
+    return pool.preparedQuery("SELECT d.device_id, d.tenant_id, c.token_hash, c.revoked_at FROM devices d"
+            + " LEFT JOIN device_credentials c ON c.device_id = d.device_id AND " + VALID
+            + " WHERE d.device_id = $1")
         .execute(Tuple.of(deviceId))
-        .map(DeviceRegistry::first);
-  }
-
-  public Future<Optional<Device>> findByTokenHash(byte[] tokenHash) {
-    return pool.preparedQuery("SELECT device_id, tenant_id, token_hash FROM devices WHERE token_hash = $1")
-        .execute(Tuple.of(Buffer.buffer(tokenHash)))
-        .map(DeviceRegistry::first);
-  }
-
-  public Future<List<Device>> list() {
-    return pool.query("SELECT device_id, tenant_id, token_hash FROM devices ORDER BY device_id").execute()
         .map(rows -> {
-          List<Device> devices = new ArrayList<>(rows.size());
-          rows.forEach(row -> devices.add(toDevice(row)));
-          return devices;
+          List<Device> devices = toDevices(rows);
+          return devices.isEmpty() ? Optional.empty() : Optional.of(devices.get(0));
         });
   }
 
-  private static Optional<Device> first(RowSet<Row> rows) {
-    return rows.iterator().hasNext() ? Optional.of(toDevice(rows.iterator().next())) : Optional.empty();
+  /** The device holding a currently valid credential with that token hash. */
+  public Future<Optional<Device>> findByTokenHash(byte[] tokenHash) {
+    return pool.preparedQuery("SELECT c.device_id FROM device_credentials c WHERE c.token_hash = $1 AND " + VALID)
+        .execute(Tuple.of(Buffer.buffer(tokenHash)))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(Optional.empty())
+            : findById(rows.iterator().next().getString(0)));
   }
 
-  private static Device toDevice(Row row) {
-    return new Device(row.getString(0), row.getString(1), row.getBuffer(2).getBytes());
+  public Future<List<Device>> list() {
+    return pool.query("SELECT d.device_id, d.tenant_id, c.token_hash, c.revoked_at FROM devices d"
+            + " LEFT JOIN device_credentials c ON c.device_id = d.device_id AND " + VALID
+            + " ORDER BY d.device_id").execute()
+        .map(DeviceRegistry::toDevices);
+  }
+
+  private static boolean validToken(String token) {
+    return token != null && token.length() >= 8 && token.length() <= 1024;
+  }
+
+  private static Future<Void> lockDevice(SqlConnection conn, String deviceId) {
+    return conn.preparedQuery("SELECT 1 FROM devices WHERE device_id = $1 FOR UPDATE")
+        .execute(Tuple.of(deviceId))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "no device '" + deviceId + "' is registered"))
+            : Future.succeededFuture());
+  }
+
+  private static Future<RowSet<Row>> insertCredential(SqlConnection conn, String deviceId, byte[] hash,
+      BigInteger certSerial, Instant certNotAfter) {
+    return conn.preparedQuery("INSERT INTO device_credentials (device_id, token_hash, cert_serial, not_after)"
+            + " VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(deviceId, Buffer.buffer(hash), certSerial == null ? null : certSerial.toString(16),
+            certNotAfter == null ? null : OffsetDateTime.ofInstant(certNotAfter, ZoneOffset.UTC)));
+  }
+
+  private static Throwable uniqueViolation(Throwable err, String deviceId) {
+    if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      String constraint = String.valueOf(pg.getConstraint());
+      return new DeviceException(DeviceException.Kind.CONFLICT, constraint.contains("token") ? "that token is already used by another device"
+          : constraint.contains("serial") ? "that certificate is already registered"
+          : "device '" + deviceId + "' already exists");
+    }
+    return err;
+  }
+
+  private static List<CertificateRevocation> revocations(RowSet<Row> rows) {
+    List<CertificateRevocation> result = new ArrayList<>();
+    for (Row row : rows) {
+      String serial = row.getString(0);
+      if (serial != null) {
+        result.add(new CertificateRevocation(new BigInteger(serial, 16), row.getOffsetDateTime(1).toInstant()));
+      }
+    }
+    return result;
+  }
+
+  private static List<Device> toDevices(RowSet<Row> rows) {
+    Map<String, String> tenants = new LinkedHashMap<>();
+    Map<String, List<TokenCredential>> tokens = new LinkedHashMap<>();
+    for (Row row : rows) {
+      String id = row.getString(0);
+      tenants.put(id, row.getString(1));
+      List<TokenCredential> list = tokens.computeIfAbsent(id, k -> new ArrayList<>());
+      Buffer hash = row.getBuffer(2);
+      if (hash != null) {
+        OffsetDateTime until = row.getOffsetDateTime(3);
+        list.add(new TokenCredential(hash.getBytes(), until == null ? null : until.toInstant()));
+      }
+    }
+    List<Device> devices = new ArrayList<>(tenants.size());
+    tenants.forEach((id, tenant) -> devices.add(new Device(id, tenant, tokens.get(id))));
+    return devices;
   }
 
   /** A registry operation refused for a reason the user can act on. */
   public static final class DeviceException extends RuntimeException {
+    /** Why: lets the API answer 400, 404 or 409 without parsing messages. */
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT }
+
+    private final Kind kind;
+
     public DeviceException(String message) {
+      this(Kind.INVALID, message);
+    }
+
+    public DeviceException(Kind kind, String message) {
       super(message, null, false, false);
+      this.kind = kind;
+    }
+
+    public Kind kind() {
+      return kind;
     }
   }
 }

@@ -7,6 +7,7 @@ import io.flexconnect.device.DeviceDirectory;
 import io.flexconnect.device.Tokens;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ final class Authenticator {
       if (found.isEmpty()) {
         return Identity.refused(RejectReason.UNKNOWN_DEVICE, "no device '" + deviceId + "' is registered");
       }
-      if (!Tokens.matches(token, found.get().tokenHash())) {
+      if (!found.get().acceptsToken(token, Instant.now())) {
         return Identity.refused(RejectReason.WRONG_TOKEN, "token does not belong to device '" + deviceId + "'");
       }
       return checkTopic(found.get(), topic);
@@ -39,7 +40,8 @@ final class Authenticator {
   /** Binary: the token alone identifies the device. */
   Future<Identity> byToken(String token, String topic) {
     return devices.byTokenHash(Tokens.hash(token.getBytes(StandardCharsets.UTF_8))).compose(found -> {
-      if (found.isPresent()) {
+      // Re-checked against the validity: a rotated-out token's grace may end while it is cached.
+      if (found.isPresent() && found.get().acceptsToken(token, Instant.now())) {
         return Future.succeededFuture(checkTopic(found.get(), topic));
       }
       String named = TopicDevice.of(topic, topicSegment);

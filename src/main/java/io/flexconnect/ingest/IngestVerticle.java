@@ -12,6 +12,7 @@ import io.flexconnect.codec.can.CanMessage;
 import io.flexconnect.codec.json.JsonDecoderLimits;
 import io.flexconnect.codec.json.JsonTelemetry;
 import io.flexconnect.codec.json.JsonTelemetryDecoder;
+import io.flexconnect.device.DeviceAddresses;
 import io.flexconnect.device.DeviceDirectory;
 import io.flexconnect.device.DeviceRegistry;
 import io.flexconnect.storage.Database;
@@ -63,6 +64,7 @@ public final class IngestVerticle extends VerticleBase {
     jsonDecoder = new JsonTelemetryDecoder(new JsonDecoderLimits(config.maxDecompressedBytes(),
         config.minTimestampMillis(), config.maxFutureSeconds() * 1000L, 256));
     vertx.eventBus().<RawMessage>localConsumer(IngestAddresses.RAW, this::handle);
+    vertx.eventBus().<String>localConsumer(DeviceAddresses.CREDENTIALS_CHANGED, m -> devices.evict(m.body()));
     return Future.succeededFuture();
   }
 

@@ -10,11 +10,19 @@ import io.flexconnect.app.Checks;
  *     messages not yet acknowledged) for it; unique per instance
  * @param topicFilter e.g. {@code flexconnect/#}, or {@code $share/flexconnect/flexconnect/#} to split
  *     the load between instances
+ * @param caFile for {@code mqtts://}: PEM file of the CA the broker's certificate must chain to
+ *     (empty: the JVM's default trust store)
+ * @param certFile for {@code mqtts://} brokers that require client certificates: the platform's own
+ *     certificate (PEM; see {@code pki client-cert})
+ * @param keyFile its private key (PKCS#8 PEM)
  */
 public record MqttIngestConfig(
     String url,
     String username,
     String password,
+    String caFile,
+    String certFile,
+    String keyFile,
     String clientId,
     String topicFilter,
     int keepAliveSeconds,
@@ -34,11 +42,26 @@ public record MqttIngestConfig(
     if (!url.isBlank()) {
       BrokerAddress.parse(url);
     }
+    if (certFile.isBlank() != keyFile.isBlank()) {
+      throw new io.flexconnect.app.ConfigLoader.ConfigException("mqtt.certFile and mqtt.keyFile go together: set both or neither");
+    }
   }
 
   /** Same settings with another broker URL. */
   public MqttIngestConfig withUrl(String newUrl) {
-    return new MqttIngestConfig(newUrl, username, password, clientId, topicFilter, keepAliveSeconds,
-        reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs);
+    return new MqttIngestConfig(newUrl, username, password, caFile, certFile, keyFile, clientId, topicFilter,
+        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs);
+  }
+
+  /** Same settings with TLS files (CA to trust, and the platform's client certificate and key). */
+  public MqttIngestConfig withTlsFiles(String newCaFile, String newCertFile, String newKeyFile) {
+    return new MqttIngestConfig(url, username, password, newCaFile, newCertFile, newKeyFile, clientId, topicFilter,
+        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs);
+  }
+
+  /** Never the password. */
+  @Override
+  public String toString() {
+    return "MqttIngestConfig[" + url + ", client " + clientId + ", filter " + topicFilter + "]";
   }
 }

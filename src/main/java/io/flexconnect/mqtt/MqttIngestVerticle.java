@@ -7,6 +7,8 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -60,6 +62,16 @@ public final class MqttIngestVerticle extends VerticleBase {
       options.setUsername(config.username()).setPassword(config.password());
     }
     options.setSsl(broker.tls());
+    if (broker.tls()) {
+      // The broker's certificate must name the host in mqtt.url.
+      options.setHostnameVerificationAlgorithm("HTTPS");
+      if (!config.caFile().isBlank()) {
+        options.setTrustOptions(new PemTrustOptions().addCertPath(config.caFile()));
+      }
+      if (!config.certFile().isBlank()) {
+        options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.certFile()).setKeyPath(config.keyFile()));
+      }
+    }
     client = MqttClient.create(vertx, options);
     client.publishHandler(this::onPublish);
     client.closeHandler(v -> onConnectionLost());

@@ -31,7 +31,8 @@ public final class SchemaMigrator {
    * apply cleanly). Never edit a released one; add a new one.
    */
   static final List<String> MIGRATIONS = List.of(
-      "V1__core_schema.sql", "V2__can_messages.sql", "V5__dbc_versions.sql");
+      "V1__core_schema.sql", "V2__can_messages.sql", "V4__device_credentials.sql",
+      "V5__dbc_versions.sql");
 
   private final Pool pool;
 

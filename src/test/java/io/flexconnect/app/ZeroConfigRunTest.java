@@ -35,6 +35,9 @@ class ZeroConfigRunTest {
     env = Map.of(
         "FLEXCONNECT_DB_URL", TestDatabase.newDatabase("zero_config"),
         "FLEXCONNECT_BROKER_PORT", "0",
+        "FLEXCONNECT_BROKER_TLS_PORT", "0",
+        "FLEXCONNECT_BROKER_TLS_HOST", "127.0.0.1",
+        "FLEXCONNECT_PKI_DIR", io.flexconnect.testing.PlatformFixture.tempDir("flexconnect-pki-zero").toString(),
         "FLEXCONNECT_HTTP_PORT", "0",
         "FLEXCONNECT_HTTP_HOST", "127.0.0.1",
         "FLEXCONNECT_MQTT_CLIENT_ID", "flexconnect-zero-config-test");

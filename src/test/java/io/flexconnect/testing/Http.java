@@ -35,19 +35,39 @@ public final class Http {
     }
   }
 
+  /** POSTs a JSON body; the answer as text. */
   public Response post(String path, String json) {
+    BinaryResponse r = post(path, json, null);
+    return new Response(r.status(), r.contentType(), r.text());
+  }
+
+  /** POSTs {@code body} (JSON unless empty) with the given {@code accept} header (or none). */
+  public BinaryResponse post(String path, String body, String accept) {
     try {
-      HttpResponse<String> r = client.send(
-          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-              .header("content-type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body));
+      if (accept != null) {
+        request.header("accept", accept);
+      }
+      HttpResponse<byte[]> r = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new BinaryResponse(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
     } catch (IOException e) {
       throw new AssertionError("POST " + path + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /** A response whose body may be binary (a zip). */
+  public record BinaryResponse(int status, String contentType, byte[] body) {
+    public JsonObject json() {
+      return new JsonObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public String text() {
+      return new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

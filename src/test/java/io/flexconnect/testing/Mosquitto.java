@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real Mosquitto broker (Debian package) on a free loopback port, configured as the platform's
@@ -58,6 +59,43 @@ public final class Mosquitto implements AutoCloseable {
     return broker;
   }
 
+  /**
+   * Starts Mosquitto with a given configuration file (e.g. the shipped {@code docker/mosquitto/
+   * mosquitto.conf}), its container paths rewritten by {@code replacements} (text to text), on
+   * {@code port}, which the configuration's {@code listener} line must already name.
+   */
+  public static Mosquitto startWithConfigFile(Path configFile, Map<String, String> replacements, int port)
+      throws IOException, InterruptedException {
+    String binary = BINARIES.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
+        .orElseThrow(() -> new IllegalStateException("mosquitto is not installed (apt-get install mosquitto)"));
+    Path dir = Files.createTempDirectory("flexconnect-mosquitto");
+    String text = Files.readString(configFile);
+    for (Map.Entry<String, String> r : replacements.entrySet()) {
+      if (!text.contains(r.getKey())) {
+        throw new IllegalArgumentException(configFile + " has no '" + r.getKey() + "' to replace");
+      }
+      text = text.replace(r.getKey(), r.getValue());
+    }
+    Path conf = dir.resolve("mosquitto.conf");
+    Files.writeString(conf, text);
+    Process process = new ProcessBuilder(binary, "-c", conf.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("mosquitto.log").toFile())
+        .start();
+    Mosquitto broker = new Mosquitto(process, port, dir);
+    broker.awaitListening(Duration.ofSeconds(10));
+    return broker;
+  }
+
+  /** What Mosquitto logged so far (for assertion messages). */
+  public String log() {
+    try {
+      return Files.readString(dir.resolve("mosquitto.log"));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
   public int port() {
     return port;
   }
@@ -82,10 +120,15 @@ public final class Mosquitto implements AutoCloseable {
     throw new IllegalStateException("mosquitto did not listen on " + port);
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** Sends SIGHUP: Mosquitto reloads its configuration, and with it the CRL file. */
+  public void reload() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class PlatformFixture implements AutoCloseable {
     env.put("FLEXCONNECT_HTTP_HOST", "127.0.0.1");
     env.put("FLEXCONNECT_HTTP_PORT", "0");
     env.put("FLEXCONNECT_STORAGE_BATCH_INTERVAL_MS", "10");
+    env.put("FLEXCONNECT_PKI_DIR", tempDir("flexconnect-pki-" + name).toString());
     env.putAll(extraEnv);
     FlexconnectConfig config = new ConfigLoader().load(null, env);
     Vertx vertx = Vertx.vertx();
@@ -55,6 +56,15 @@ public final class PlatformFixture implements AutoCloseable {
     PlatformFixture fixture = new PlatformFixture(vertx, broker, dbUrl, platform, config);
     fixture.awaitSubscribed();
     return fixture;
+  }
+
+  /** A fresh temporary directory (the PKI of a test platform must never land in the checkout). */
+  public static java.nio.file.Path tempDir(String prefix) {
+    try {
+      return java.nio.file.Files.createTempDirectory(prefix);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public void awaitSubscribed() {
