@@ -26,12 +26,21 @@ public final class SchemaMigrator {
   private static final long LOCK_KEY = 0x466c6578L; // "Flex"
 
   /** Ordered migrations: version and classpath resource. Never edit a released one; add a new. */
-  static final List<String> MIGRATIONS = List.of("V1__core_schema.sql", "V2__can_messages.sql");
+  static final List<String> MIGRATIONS = List.of("V1__core_schema.sql", "V2__can_messages.sql",
+      "V3__dashboards.sql");
 
   private final Pool pool;
+  private final TimescalePolicies policies;
 
+  /** Schema only: TimescaleDB rollup and policies stay as the last platform start left them. */
   public SchemaMigrator(Pool pool) {
+    this(pool, null);
+  }
+
+  /** With the rollup, compression and retention to apply when TimescaleDB is available. */
+  public SchemaMigrator(Pool pool, TimescalePolicies policies) {
     this.pool = pool;
+    this.policies = policies;
   }
 
   /** Applies missing migrations, then enables TimescaleDB where available. */
@@ -79,6 +88,7 @@ public final class SchemaMigrator {
               .compose(r -> pool.query("SELECT create_hypertable('telemetry', 'ts', "
                   + "chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)")
                   .execute())
+              .compose(r -> policies == null ? Future.succeededFuture() : policies.apply(pool))
               .map(r -> true)
               .recover(err -> {
                 log.warn("TimescaleDB is installed but could not be enabled ({}); using plain tables",

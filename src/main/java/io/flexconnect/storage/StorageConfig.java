@@ -10,9 +10,12 @@ import io.flexconnect.app.Checks;
  * @param maxPendingRows refuse new work above this many waiting rows (the caller retries later)
  * @param rejectedKeep how many rejected messages {@code rejected_messages} keeps
  * @param rejectedPayloadBytes how many leading payload bytes are kept per rejected message
+ * @param retentionDays on TimescaleDB, telemetry older than this many days is dropped; 0 keeps it
+ * @param compressAfterDays on TimescaleDB, telemetry older than this many days is compressed; 0 never
  */
 public record StorageConfig(
-    int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes) {
+    int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes,
+    int retentionDays, int compressAfterDays) {
 
   public void validate() {
     Checks.positive("storage.batchRows", batchRows);
@@ -20,9 +23,16 @@ public record StorageConfig(
     Checks.positive("storage.maxPendingRows", maxPendingRows);
     Checks.positive("storage.rejectedKeep", rejectedKeep);
     Checks.nonNegative("storage.rejectedPayloadBytes", rejectedPayloadBytes);
+    Checks.nonNegative("storage.retentionDays", retentionDays);
+    Checks.nonNegative("storage.compressAfterDays", compressAfterDays);
     if (maxPendingRows < batchRows) {
       throw new io.flexconnect.app.ConfigLoader.ConfigException(
           "storage.maxPendingRows (" + maxPendingRows + ") must be at least storage.batchRows (" + batchRows + ")");
     }
+  }
+
+  /** The TimescaleDB compression and retention these settings ask for. */
+  public TimescalePolicies timescalePolicies() {
+    return new TimescalePolicies(retentionDays, compressAfterDays);
   }
 }
