@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
-  private static final long LOCK_KEY = 0x466c6578L; // "Flex"
+  static final long LOCK_KEY = 0x466c6578L; // "Flex"
 
   /** Ordered migrations: version and classpath resource. Never edit a released one; add a new. */
   static final List<String> MIGRATIONS = List.of("V1__core_schema.sql", "V2__can_messages.sql",

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public record TimescalePolicies(int retentionDays, int compressAfterDays) {
   private static final Logger log = LoggerFactory.getLogger(TimescalePolicies.class);
-  private static final long LOCK_KEY = 0x466c6578L; // same lock as the migrations
 
   // The refresh policy looks this far back: a device that buffers longer than this and then
   // uploads lands in the raw table but not in the rollup's materialized part.
@@ -57,7 +56,7 @@ public record TimescalePolicies(int retentionDays, int compressAfterDays) {
 
   /** Returns whether the continuous aggregate was created now. */
   private Future<Boolean> applyLocked(SqlConnection conn) {
-    return conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+    return conn.query("SELECT pg_advisory_xact_lock(" + SchemaMigrator.LOCK_KEY + ")").execute()
         .compose(r -> conn.query("SELECT 1 FROM timescaledb_information.continuous_aggregates "
             + "WHERE view_schema = current_schema() AND view_name = 'telemetry_1m'").execute())
         .compose(rows -> {
