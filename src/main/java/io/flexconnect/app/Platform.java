@@ -15,6 +15,7 @@ import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.SchemaMigrator;
 import io.flexconnect.storage.SchemaMigrator.SchemaInfo;
+import io.flexconnect.storage.StorageConfig;
 import io.flexconnect.storage.TelemetryWriterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ public final class Platform {
 
   private Future<Void> deployAll() {
     DatabaseConfig db = config.db();
-    return migrate(vertx, db)
+    return migrate(vertx, db, config.storage())
         .compose(info -> {
           schema = info;
           return vertx.deployVerticle(new TelemetryWriterVerticle(db, config.storage()));
@@ -100,6 +101,12 @@ public final class Platform {
   public static Future<SchemaInfo> migrate(Vertx vertx, DatabaseConfig db) {
     Pool pool = Database.pool(vertx, db, 1);
     return new SchemaMigrator(pool).migrate().eventually(pool::close);
+  }
+
+  /** Runs the schema migrations, then the TimescaleDB policies of {@code storage} where available. */
+  public static Future<SchemaInfo> migrate(Vertx vertx, DatabaseConfig db, StorageConfig storage) {
+    Pool pool = Database.pool(vertx, db, 1);
+    return new SchemaMigrator(pool, storage.timescalePolicies()).migrate().eventually(pool::close);
   }
 
   public int httpPort() {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
-  private static final long LOCK_KEY = 0x466c6578L; // "Flex"
+  static final long LOCK_KEY = 0x466c6578L; // "Flex"
 
   /**
    * Migrations as classpath resources {@code V<version>__<name>.sql}, applied in version order;
@@ -31,13 +31,22 @@ public final class SchemaMigrator {
    * apply cleanly). Never edit a released one; add a new one.
    */
   static final List<String> MIGRATIONS = List.of(
-      "V1__core_schema.sql", "V2__can_messages.sql", "V4__device_credentials.sql",
+      "V1__core_schema.sql", "V2__can_messages.sql", "V3__dashboards.sql",
+      "V4__device_credentials.sql",
       "V5__dbc_versions.sql");
 
   private final Pool pool;
+  private final TimescalePolicies policies;
 
+  /** Schema only: TimescaleDB rollup and policies stay as the last platform start left them. */
   public SchemaMigrator(Pool pool) {
+    this(pool, null);
+  }
+
+  /** With the rollup, compression and retention to apply when TimescaleDB is available. */
+  public SchemaMigrator(Pool pool, TimescalePolicies policies) {
     this.pool = pool;
+    this.policies = policies;
   }
 
   /** Applies missing migrations, then enables TimescaleDB where available. */
@@ -86,6 +95,7 @@ public final class SchemaMigrator {
               .compose(r -> pool.query("SELECT create_hypertable('telemetry', 'ts', "
                   + "chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)")
                   .execute())
+              .compose(r -> policies == null ? Future.succeededFuture() : policies.apply(pool))
               .map(r -> true)
               .recover(err -> {
                 log.warn("TimescaleDB is installed but could not be enabled ({}); using plain tables",

@@ -11,10 +11,12 @@ import io.flexconnect.app.Checks;
  * @param rejectedKeep how many rejected messages {@code rejected_messages} keeps
  * @param rejectedPayloadBytes how many leading payload bytes are kept per rejected message
  * @param writers parallel write lanes (connections), split by device so each device keeps its order
+ * @param retentionDays on TimescaleDB, telemetry older than this many days is dropped; 0 keeps it
+ * @param compressAfterDays on TimescaleDB, telemetry older than this many days is compressed; 0 never
  */
 public record StorageConfig(
     int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes,
-    int writers) {
+    int writers, int retentionDays, int compressAfterDays) {
 
   public void validate() {
     Checks.positive("storage.batchRows", batchRows);
@@ -24,9 +26,16 @@ public record StorageConfig(
     Checks.nonNegative("storage.rejectedPayloadBytes", rejectedPayloadBytes);
     Checks.positive("storage.writers", writers);
     Checks.atMost("storage.writers", writers, 64);
+    Checks.nonNegative("storage.retentionDays", retentionDays);
+    Checks.nonNegative("storage.compressAfterDays", compressAfterDays);
     if (maxPendingRows < batchRows) {
       throw new io.flexconnect.app.ConfigLoader.ConfigException(
           "storage.maxPendingRows (" + maxPendingRows + ") must be at least storage.batchRows (" + batchRows + ")");
     }
+  }
+
+  /** The TimescaleDB compression and retention these settings ask for. */
+  public TimescalePolicies timescalePolicies() {
+    return new TimescalePolicies(retentionDays, compressAfterDays);
   }
 }

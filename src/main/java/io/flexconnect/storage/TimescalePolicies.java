@@ -1,0 +1,116 @@
+package io.flexconnect.storage;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What TimescaleDB adds once {@code telemetry} is a hypertable: the 1-minute rollup
+ * {@code telemetry_1m} as a continuous aggregate (replacing the plain view of the same name that
+ * V3 creates for PostgreSQL), and compression and retention policies from the configuration.
+ *
+ * <p>Applied at every start under the migration lock, so a changed setting takes effect on the
+ * next start. Policies are removed and added again rather than compared, which is idempotent.
+ * A failure here leaves ingestion working and is logged; it never stops the platform.
+ *
+ * @param retentionDays raw telemetry and its rollup older than this are dropped; 0 keeps forever
+ * @param compressAfterDays telemetry chunks older than this are compressed; 0 never compresses
+ */
+public record TimescalePolicies(int retentionDays, int compressAfterDays) {
+  private static final Logger log = LoggerFactory.getLogger(TimescalePolicies.class);
+
+  // The refresh policy looks this far back: a device that buffers longer than this and then
+  // uploads lands in the raw table but not in the rollup's materialized part.
+  static final String REFRESH_START = "7 days";
+
+  private static final String CREATE_ROLLUP = """
+      CREATE MATERIALIZED VIEW telemetry_1m
+      WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+      SELECT device_id, signal, time_bucket(INTERVAL '1 minute', ts) AS bucket,
+             count(value) AS samples, sum(value) AS sum_value, min(value) AS min_value, max(value) AS max_value
+      FROM telemetry
+      GROUP BY device_id, signal, time_bucket(INTERVAL '1 minute', ts)
+      WITH NO DATA""";
+
+  public TimescalePolicies {
+    if (retentionDays < 0 || compressAfterDays < 0) {
+      throw new IllegalArgumentException("retention and compression days must not be negative");
+    }
+  }
+
+  /** Applies the rollup and policies; completes (never fails) once done or given up. */
+  public Future<Void> apply(Pool pool) {
+    return pool.withTransaction(this::applyLocked)
+        .compose(created -> created ? materializeHistory(pool) : Future.succeededFuture())
+        .onSuccess(v -> log.info("TimescaleDB policies: retention {}, compression {}, rollup telemetry_1m",
+            retentionDays == 0 ? "off" : retentionDays + " days",
+            compressAfterDays == 0 ? "off" : "after " + compressAfterDays + " days"))
+        .recover(err -> {
+          log.warn("TimescaleDB rollup or policies could not be applied ({}); dashboards fall back to raw data",
+              err.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Returns whether the continuous aggregate was created now. */
+  private Future<Boolean> applyLocked(SqlConnection conn) {
+    return conn.query("SELECT pg_advisory_xact_lock(" + SchemaMigrator.LOCK_KEY + ")").execute()
+        .compose(r -> conn.query("SELECT 1 FROM timescaledb_information.continuous_aggregates "
+            + "WHERE view_schema = current_schema() AND view_name = 'telemetry_1m'").execute())
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            return Future.succeededFuture(false);
+          }
+          return conn.query("DROP VIEW IF EXISTS telemetry_1m").execute()
+              .compose(r -> conn.query(CREATE_ROLLUP).execute())
+              .compose(r -> conn.query("SELECT add_continuous_aggregate_policy('telemetry_1m', "
+                  + "start_offset => INTERVAL '" + REFRESH_START + "', end_offset => INTERVAL '1 minute', "
+                  + "schedule_interval => INTERVAL '1 minute')").execute())
+              // The new object needs the reader's grant again (a no-op without the role).
+              .compose(r -> conn.query("SELECT flexconnect_grant_reader()").execute())
+              .map(r -> true);
+        })
+        .compose(created -> compression(conn)
+            .compose(v -> retention(conn, "telemetry"))
+            .compose(v -> retention(conn, "telemetry_1m"))
+            .map(created));
+  }
+
+  private Future<Void> compression(SqlConnection conn) {
+    return conn.query("SELECT compression_enabled FROM timescaledb_information.hypertables "
+            + "WHERE hypertable_name = 'telemetry'").execute()
+        .compose(rows -> {
+          boolean enabled = rows.size() > 0 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0));
+          if (enabled || compressAfterDays == 0) {
+            return Future.succeededFuture();
+          }
+          // Segment by the key's leading columns: a device's signal decompresses alone.
+          return conn.query("ALTER TABLE telemetry SET (timescaledb.compress, "
+              + "timescaledb.compress_segmentby = 'device_id, signal', "
+              + "timescaledb.compress_orderby = 'ts DESC')").execute().mapEmpty();
+        })
+        .compose(v -> conn.query("SELECT remove_compression_policy('telemetry', if_exists => true)").execute())
+        .compose(r -> compressAfterDays == 0 ? Future.succeededFuture()
+            : conn.query("SELECT add_compression_policy('telemetry', compress_after => INTERVAL '"
+                + compressAfterDays + " days')").execute())
+        .mapEmpty();
+  }
+
+  private Future<Void> retention(SqlConnection conn, String relation) {
+    return conn.query("SELECT remove_retention_policy('" + relation + "', if_exists => true)").execute()
+        .compose(r -> retentionDays == 0 ? Future.succeededFuture()
+            : conn.query("SELECT add_retention_policy('" + relation + "', drop_after => INTERVAL '"
+                + retentionDays + " days')").execute())
+        .mapEmpty();
+  }
+
+  // Refreshing cannot run inside a transaction. Once, when the rollup is created on a database that
+  // already holds telemetry, so history older than the refresh window is in the rollup too.
+  private Future<Void> materializeHistory(Pool pool) {
+    log.info("Materializing the 1-minute rollup of existing telemetry (once)");
+    return pool.query("CALL refresh_continuous_aggregate('telemetry_1m', NULL, now() - INTERVAL '1 minute')")
+        .execute().mapEmpty();
+  }
+}
