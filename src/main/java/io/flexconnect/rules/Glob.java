@@ -13,11 +13,18 @@ public final class Glob {
   private final String pattern;
   private final boolean literal;
   private final boolean matchesAll;
+  /** For the common one-star shape {@code prefix*suffix}: the parts, else null. */
+  private final String prefix;
+  private final String suffix;
 
   private Glob(String pattern) {
     this.pattern = pattern;
     this.literal = pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0;
     this.matchesAll = pattern.chars().allMatch(c -> c == '*') && !pattern.isEmpty();
+    int star = pattern.indexOf('*');
+    boolean oneStar = star >= 0 && star == pattern.lastIndexOf('*') && pattern.indexOf('?') < 0;
+    this.prefix = oneStar ? pattern.substring(0, star) : null;
+    this.suffix = oneStar ? pattern.substring(star + 1) : null;
   }
 
   /**
@@ -50,6 +57,10 @@ public final class Glob {
     }
     if (literal) {
       return pattern.equals(name);
+    }
+    if (prefix != null) {
+      return name.length() >= prefix.length() + suffix.length() && name.startsWith(prefix)
+          && name.endsWith(suffix);
     }
     // Iterative wildcard matching with single backtrack point: linear for patterns with one star,
     // never exponential.

@@ -19,6 +19,14 @@ class GlobTest {
   }
 
   @Test
+  void verifiesThatAOneStarPatternNeedsRoomForBothPrefixAndSuffix() {
+    assertThat(Glob.of("ab*ba").matches("aba")).isFalse();
+    assertThat(Glob.of("ab*ba").matches("abba")).isTrue();
+    assertThat(Glob.of("a*b?c*").matches("axxbyczz")).isTrue();
+    assertThat(Glob.of("a*b?c*").matches("axxbcz")).isFalse();
+  }
+
+  @Test
   void verifiesThatAPatternWithoutWildcardsMatchesOnlyItself() {
     assertThat(Glob.of("EngineData.EngineSpeed").matches("EngineData.EngineSpeed")).isTrue();
     assertThat(Glob.of("EngineData.EngineSpeed").matches("EngineDataXEngineSpeed")).isFalse();

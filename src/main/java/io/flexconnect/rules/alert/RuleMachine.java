@@ -3,7 +3,6 @@ package io.flexconnect.rules.alert;
 import io.flexconnect.rules.alert.AlertEvent.Kind;
 import io.flexconnect.rules.alert.DeviceAlertsSnapshot.Sample;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,15 +39,10 @@ final class RuleMachine {
   long lateIgnored;
   String lastSignal;
 
-  // Points waiting for the lateness window, sorted by time.
-  private long[] bufT = new long[0];
-  private double[] bufV = new double[0];
-  private int bufN;
-
-  // Rate history, oldest first.
-  private long[] histT = new long[0];
-  private double[] histV = new double[0];
-  private int histN;
+  /** Points waiting for the lateness window, sorted by time. */
+  private final Samples buffered = new Samples(MAX_BUFFERED);
+  /** Rate history, oldest first. */
+  private final Samples history = new Samples(MAX_HISTORY);
 
   RuleMachine(CompiledRule rule, String deviceId, long lateness) {
     this.rule = rule;
@@ -70,7 +64,7 @@ final class RuleMachine {
     if (t > watermark) {
       watermark = t;
     }
-    if (lateness == 0 && bufN == 0) {
+    if (lateness == 0 && buffered.size() == 0) {
       return evaluate(t, v, out);
     }
     out = buffer(t, v, out);
@@ -80,7 +74,7 @@ final class RuleMachine {
   /** The clock: no-data rules fire here, others release buffered points of an idle device. */
   List<AlertEvent> tick(long now, List<AlertEvent> out) {
     if (!rule.noData()) {
-      return bufN == 0 ? out : release(now - lateness, out);
+      return buffered.size() == 0 ? out : release(now - lateness, out);
     }
     if (lastSeen == Long.MIN_VALUE) {
       // Nothing heard since this state began: the silence is measured from the first tick.
@@ -127,42 +121,22 @@ final class RuleMachine {
   }
 
   private List<AlertEvent> buffer(long t, double v, List<AlertEvent> out) {
-    if (bufN == bufT.length) {
-      if (bufN == MAX_BUFFERED) {
-        // Full: evaluate the oldest now rather than grow without bound.
-        long t0 = bufT[0];
-        double v0 = bufV[0];
-        removeFirstBuffered();
-        out = evaluate(t0, v0, out);
-      } else {
-        int n = Math.max(8, bufN * 2);
-        bufT = Arrays.copyOf(bufT, Math.min(n, MAX_BUFFERED));
-        bufV = Arrays.copyOf(bufV, Math.min(n, MAX_BUFFERED));
-      }
+    if (buffered.isFull()) {
+      // Full: evaluate the oldest now rather than grow without bound.
+      long t0 = buffered.time(0);
+      double v0 = buffered.value(0);
+      buffered.removeFirst();
+      out = evaluate(t0, v0, out);
     }
-    int i = bufN;
-    while (i > 0 && bufT[i - 1] > t) {
-      i--;
-    }
-    System.arraycopy(bufT, i, bufT, i + 1, bufN - i);
-    System.arraycopy(bufV, i, bufV, i + 1, bufN - i);
-    bufT[i] = t;
-    bufV[i] = v;
-    bufN++;
+    buffered.insert(t, v);
     return out;
   }
 
-  private void removeFirstBuffered() {
-    System.arraycopy(bufT, 1, bufT, 0, bufN - 1);
-    System.arraycopy(bufV, 1, bufV, 0, bufN - 1);
-    bufN--;
-  }
-
   private List<AlertEvent> release(long upTo, List<AlertEvent> out) {
-    while (bufN > 0 && bufT[0] <= upTo) {
-      long t = bufT[0];
-      double v = bufV[0];
-      removeFirstBuffered();
+    while (buffered.size() > 0 && buffered.time(0) <= upTo) {
+      long t = buffered.time(0);
+      double v = buffered.value(0);
+      buffered.removeFirst();
       out = evaluate(t, v, out);
     }
     return out;
@@ -233,33 +207,17 @@ final class RuleMachine {
   /** Change per second from the oldest point inside the window to this one; NaN without one. */
   private double rate(long t, double v) {
     long from = t - rule.when.windowMs;
-    int drop = 0;
-    while (drop < histN && histT[drop] < from) {
-      drop++;
-    }
-    if (drop > 0) {
-      System.arraycopy(histT, drop, histT, 0, histN - drop);
-      System.arraycopy(histV, drop, histV, 0, histN - drop);
-      histN -= drop;
+    while (history.size() > 0 && history.time(0) < from) {
+      history.removeFirst();
     }
     double r = Double.NaN;
-    if (histN > 0 && t > histT[0]) {
-      r = (v - histV[0]) * 1000.0 / (t - histT[0]);
+    if (history.size() > 0 && t > history.time(0)) {
+      r = (v - history.value(0)) * 1000.0 / (t - history.time(0));
     }
-    if (histN == histT.length) {
-      if (histN == MAX_HISTORY) {
-        System.arraycopy(histT, 1, histT, 0, histN - 1);
-        System.arraycopy(histV, 1, histV, 0, histN - 1);
-        histN--;
-      } else {
-        int n = Math.min(MAX_HISTORY, Math.max(8, histN * 2));
-        histT = Arrays.copyOf(histT, n);
-        histV = Arrays.copyOf(histV, n);
-      }
+    if (history.isFull()) {
+      history.removeFirst();
     }
-    histT[histN] = t;
-    histV[histN] = v;
-    histN++;
+    history.insert(t, v);
     return r;
   }
 
@@ -275,16 +233,16 @@ final class RuleMachine {
   }
 
   DeviceAlertsSnapshot.RuleState snapshot() {
-    List<Sample> buffered = new ArrayList<>(bufN);
-    for (int i = 0; i < bufN; i++) {
-      buffered.add(new Sample(bufT[i], bufV[i]));
-    }
-    List<Sample> history = new ArrayList<>(histN);
-    for (int i = 0; i < histN; i++) {
-      history.add(new Sample(histT[i], histV[i]));
-    }
     return new DeviceAlertsSnapshot.RuleState(rule.id, state.name(), watermark, processed, openedAt, firedAt, peak,
-        lastSeen, lateIgnored, buffered, history);
+        lastSeen, lateIgnored, samples(buffered), samples(history));
+  }
+
+  private static List<Sample> samples(Samples s) {
+    List<Sample> list = new ArrayList<>(s.size());
+    for (int i = 0; i < s.size(); i++) {
+      list.add(new Sample(s.time(i), s.value(i)));
+    }
+    return list;
   }
 
   void restore(DeviceAlertsSnapshot.RuleState s) {
@@ -296,20 +254,16 @@ final class RuleMachine {
     peak = s.peak();
     lastSeen = s.lastSeenMs();
     lateIgnored = s.lateIgnored();
-    bufN = 0;
+    buffered.clear();
     for (Sample p : s.buffered()) {
-      if (bufN < MAX_BUFFERED) {
-        buffer(p.t(), p.v(), null);
+      if (!buffered.isFull()) {
+        buffered.insert(p.t(), p.v());
       }
     }
-    histN = 0;
-    int n = Math.min(MAX_HISTORY, s.history().size());
-    histT = new long[Math.max(8, n)];
-    histV = new double[Math.max(8, n)];
-    for (Sample p : s.history().subList(s.history().size() - n, s.history().size())) {
-      histT[histN] = p.t();
-      histV[histN] = p.v();
-      histN++;
+    history.clear();
+    List<Sample> h = s.history();
+    for (Sample p : h.subList(Math.max(0, h.size() - MAX_HISTORY), h.size())) {
+      history.insert(p.t(), p.v());
     }
   }
 }

@@ -166,6 +166,37 @@ class AlertScenarioTest {
   }
 
   @Test
+  void verifiesThatShufflingPointsWithinTheLatenessGivesTheSameAlertsAsInOrder() {
+    String r = rule("{\"op\":\">\",\"value\":90}", "\"clear\":{\"op\":\"<\",\"value\":85},\"forMs\":300");
+    java.util.Random random = new java.util.Random(7);
+    double[] inOrder = new double[2 * 2000];
+    for (int i = 0; i < 2000; i++) {
+      inOrder[2 * i] = i * 100;
+      inOrder[2 * i + 1] = 80 + random.nextInt(20);
+    }
+    double[] shuffled = inOrder.clone();
+    // Swap points up to 10 positions (1 s) apart: within the 2 s lateness.
+    for (int i = 0; i + 10 < 2000; i += 11) {
+      int j = i + 1 + random.nextInt(10);
+      double t = shuffled[2 * i];
+      double v = shuffled[2 * i + 1];
+      shuffled[2 * i] = shuffled[2 * j];
+      shuffled[2 * i + 1] = shuffled[2 * j + 1];
+      shuffled[2 * j] = t;
+      shuffled[2 * j + 1] = v;
+    }
+    DeviceAlerts ordered = alerts(2000, r);
+    DeviceAlerts unordered = alerts(2000, r);
+    List<AlertEvent> expected = feed(ordered, inOrder);
+    expected.addAll(ordered.tick(1_000_000));
+    List<AlertEvent> actual = feed(unordered, shuffled);
+    actual.addAll(unordered.tick(1_000_000));
+    assertThat(expected).hasSizeGreaterThan(10);
+    assertThat(actual).isEqualTo(expected);
+    assertThat(unordered.latePointsIgnored()).isZero();
+  }
+
+  @Test
   void verifiesThatPointsOlderThanWatermarkMinusLatenessAreIgnoredAndCounted() {
     DeviceAlerts a = alerts(5000, rule("{\"op\":\">\",\"value\":90}", ""));
     List<AlertEvent> events = feed(a, 20_000, 50, 14_999, 99, 30_000, 50);
