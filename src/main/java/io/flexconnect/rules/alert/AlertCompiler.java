@@ -82,6 +82,9 @@ public final class AlertCompiler {
             errors.add(at + ".clear: must observe the same quantity as 'when' (both rates or both values)");
           } else if (clear.rate && clear.windowMs != when.windowMs) {
             errors.add(at + ".clear.windowMs: must equal when.windowMs");
+          } else if (overlaps(when, clear)) {
+            errors.add(at + ".clear: holds at values where 'when' also holds (" + when.threshold() + " vs "
+                + clear.threshold() + "), so the alert would fire and clear on the same value");
           }
         }
       }
@@ -159,6 +162,23 @@ public final class AlertCompiler {
       }
     }
     return errors.size() > before ? null : new Check(kind, rate, value, low, high, window);
+  }
+
+  /** For the usual threshold pairs, whether some value satisfies both conditions. */
+  private static boolean overlaps(Check when, Check clear) {
+    boolean whenUp = when.kind == Check.Kind.GT || when.kind == Check.Kind.GE;
+    boolean whenDown = when.kind == Check.Kind.LT || when.kind == Check.Kind.LE;
+    boolean clearUp = clear.kind == Check.Kind.GT || clear.kind == Check.Kind.GE;
+    boolean clearDown = clear.kind == Check.Kind.LT || clear.kind == Check.Kind.LE;
+    if (whenUp && clearDown) {
+      return clear.value > when.value
+          || (clear.value == when.value && when.kind == Check.Kind.GE && clear.kind == Check.Kind.LE);
+    }
+    if (whenDown && clearUp) {
+      return clear.value < when.value
+          || (clear.value == when.value && when.kind == Check.Kind.LE && clear.kind == Check.Kind.GE);
+    }
+    return false;
   }
 
   private static Glob glob(String pattern, String at, List<String> errors) {

@@ -148,36 +148,61 @@ abstract class Node {
     }
   }
 
+  /** One-argument functions; the function is resolved to a code once, at compile time. */
   static final class Call1 extends Node {
-    final String name;
+    private static final int ABS = 0;
+    private static final int ROUND = 1;
+    private static final int FLOOR = 2;
+    private static final int CEIL = 3;
+    private static final int SQRT = 4;
+
+    final int fn;
     final Node a;
 
     Call1(String name, Node a) {
-      this.name = name;
+      this.fn = switch (name) {
+        case "abs" -> ABS;
+        case "round" -> ROUND;
+        case "floor" -> FLOOR;
+        case "ceil" -> CEIL;
+        case "sqrt" -> SQRT;
+        default -> throw new IllegalArgumentException("function " + name);
+      };
       this.a = a;
     }
 
     @Override
     double eval(SlotValues v) {
       double x = a.eval(v);
-      switch (name) {
-        case "abs": return Math.abs(x);
-        case "round": return Math.floor(x + 0.5);
-        case "floor": return Math.floor(x);
-        case "ceil": return Math.ceil(x);
-        case "sqrt": return x < 0 ? Double.NaN : Math.sqrt(x);
-        default: throw new IllegalStateException("function " + name);
+      switch (fn) {
+        case ABS: return Math.abs(x);
+        case ROUND: return Math.floor(x + 0.5);
+        case FLOOR: return Math.floor(x);
+        case CEIL: return Math.ceil(x);
+        default: return x < 0 ? Double.NaN : Math.sqrt(x);
       }
     }
   }
 
+  /** Two-argument functions, resolved to a code at compile time. */
   static final class Call2 extends Node {
-    final String name;
+    private static final int MIN = 0;
+    private static final int MAX = 1;
+    private static final int POW = 2;
+    private static final int ROUND = 3;
+
+    final int fn;
     final Node a;
     final Node b;
 
     Call2(String name, Node a, Node b) {
-      this.name = name;
+      this.fn = switch (name) {
+        case "min" -> MIN;
+        case "max" -> MAX;
+        case "pow" -> POW;
+        case "round" -> ROUND;
+        default -> throw new IllegalArgumentException("function " + name);
+      };
       this.a = a;
       this.b = b;
     }
@@ -192,19 +217,18 @@ abstract class Node {
       if (Double.isNaN(y)) {
         return Double.NaN;
       }
-      switch (name) {
-        case "min": return Math.min(x, y);
-        case "max": return Math.max(x, y);
-        case "pow": {
+      switch (fn) {
+        case MIN: return Math.min(x, y);
+        case MAX: return Math.max(x, y);
+        case POW: {
           double r = Math.pow(x, y);
           return Double.isInfinite(r) ? Double.NaN : r;
         }
-        case "round": {
+        default: {
           // round(x, digits)
           double scale = Math.pow(10, Math.rint(y));
           return Math.floor(x * scale + 0.5) / scale;
         }
-        default: throw new IllegalStateException("function " + name);
       }
     }
   }

@@ -302,6 +302,13 @@ class AlertScenarioTest {
   }
 
   @Test
+  void verifiesThatAClearConditionOverlappingTheFiringConditionIsRefused() {
+    AlertConfigException e = catchThrowableOfType(AlertConfigException.class, () -> compile(0,
+        rule("{\"op\":\">\",\"value\":90}", "\"clear\":{\"op\":\"<\",\"value\":95}")));
+    assertThat(e.errors()).singleElement().asString().contains("clear: holds at values where 'when' also holds");
+  }
+
+  @Test
   void verifiesThatInvalidRulesAreRefusedWithRuleAndField() {
     AlertConfigException e = catchThrowableOfType(AlertConfigException.class, () -> compile(0,
         "{\"id\":\"a\",\"signal\":\"s\",\"when\":{\"op\":\">>\",\"value\":1}}",
