@@ -151,7 +151,12 @@ final class LiveStream {
         error("devices: name at least one device, or \"*\"");
         return;
       }
-      filter.subscribe(devices, signals);
+      try {
+        filter.subscribe(devices, signals);
+      } catch (IllegalArgumentException e) {
+        error("signals: " + e.getMessage());
+        return;
+      }
       write(new JsonObject().put("type", "subscribed").put("devices", new JsonArray(devices))
           .put("signals", new JsonArray(filter.signalGlobs())));
       if (since != null) {

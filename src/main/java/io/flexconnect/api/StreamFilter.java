@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import io.flexconnect.common.Glob;
-import java.util.regex.Pattern;
 
 /**
  * What one live-stream client subscribed to: devices (or {@code *} for all it may see) and signal
@@ -15,7 +14,7 @@ final class StreamFilter {
   private final Set<String> devices = new HashSet<>();
   private boolean allDevices;
   private final List<String> signalGlobs = new ArrayList<>();
-  private final List<Pattern> signals = new ArrayList<>();
+  private final List<Glob> signals = new ArrayList<>();
 
   void subscribe(List<String> deviceIds, List<String> signalGlobs) {
     for (String d : deviceIds) {
@@ -28,7 +27,7 @@ final class StreamFilter {
     for (String glob : signalGlobs) {
       if (!this.signalGlobs.contains(glob)) {
         this.signalGlobs.add(glob);
-        signals.add(Glob.compile(glob));
+        signals.add(Glob.of(glob));
       }
     }
   }
@@ -59,8 +58,8 @@ final class StreamFilter {
     if (signals.isEmpty()) {
       return true;
     }
-    for (Pattern p : signals) {
-      if (p.matcher(signal).matches()) {
+    for (Glob g : signals) {
+      if (g.matches(signal)) {
         return true;
       }
     }

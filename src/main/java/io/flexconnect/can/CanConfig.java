@@ -38,6 +38,11 @@ public record CanConfig(
       String where = "can.dbcMappings[" + i + "]";
       Checks.notBlank(where + ".devices", m.devices());
       Checks.notBlank(where + ".file", m.file());
+      try {
+        io.flexconnect.common.Glob.of(m.devices());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(where + ".devices: " + e.getMessage());
+      }
       if (m.bus() != null && (m.bus() < 0 || m.bus() > 7)) {
         throw new ConfigException(where + ".bus must be 0-7 (or absent for every bus), got " + m.bus());
       }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.flexconnect.common.Glob;
-import java.util.regex.Pattern;
 
 /**
  * Resolves which compiled DBC decodes a device's bus. Pure and immutable apart from a bounded
@@ -29,7 +28,7 @@ public final class DbcCatalog {
     for (DbcMapping m : mappings) {
       DbcDecoder decoder = decoders.get(m.file());
       if (decoder != null) {
-        compiled.add(new Rule(Glob.compile(m.devices()), m.bus(), decoder));
+        compiled.add(new Rule(Glob.of(m.devices()), m.bus(), decoder));
       }
     }
     this.rules = List.copyOf(compiled);
@@ -44,7 +43,7 @@ public final class DbcCatalog {
     DbcDecoder[] buses = new DbcDecoder[BUSES];
     for (int bus = 0; bus < BUSES; bus++) {
       for (Rule rule : rules) {
-        if ((rule.bus == null || rule.bus == bus) && rule.devices.matcher(deviceId).matches()) {
+        if ((rule.bus == null || rule.bus == bus) && rule.devices.matches(deviceId)) {
           buses[bus] = rule.decoder;
           break;
         }
@@ -58,5 +57,5 @@ public final class DbcCatalog {
   }
 
 
-  private record Rule(Pattern devices, Integer bus, DbcDecoder decoder) {}
+  private record Rule(Glob devices, Integer bus, DbcDecoder decoder) {}
 }

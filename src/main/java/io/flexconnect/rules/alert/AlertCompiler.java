@@ -2,7 +2,7 @@ package io.flexconnect.rules.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flexconnect.rules.Glob;
+import io.flexconnect.common.Glob;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.flexconnect.rules.alert;
 
-import io.flexconnect.rules.Glob;
+import io.flexconnect.common.Glob;
 import java.util.Map;
 
 /** A validated rule: immutable, shared by every device. */

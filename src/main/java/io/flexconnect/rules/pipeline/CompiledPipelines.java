@@ -1,6 +1,6 @@
 package io.flexconnect.rules.pipeline;
 
-import io.flexconnect.rules.Glob;
+import io.flexconnect.common.Glob;
 import java.util.List;
 
 /** A validated pipeline configuration: immutable, shared by every device and thread. */

@@ -2,7 +2,7 @@ package io.flexconnect.rules.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flexconnect.rules.Glob;
+import io.flexconnect.common.Glob;
 import io.flexconnect.rules.expr.Expression;
 import io.flexconnect.rules.expr.ExpressionException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.flexconnect.rules.pipeline;
 
-import io.flexconnect.rules.Glob;
+import io.flexconnect.common.Glob;
 import io.flexconnect.storage.TelemetryRow;
 import java.util.List;
 

@@ -1,4 +1,5 @@
-package io.flexconnect.rules;
+package io.flexconnect.common;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
