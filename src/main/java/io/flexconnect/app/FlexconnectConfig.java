@@ -4,6 +4,7 @@ import io.flexconnect.api.HttpConfig;
 import io.flexconnect.can.CanConfig;
 import io.flexconnect.ingest.IngestConfig;
 import io.flexconnect.mqtt.MqttIngestConfig;
+import io.flexconnect.rules.ProcessingConfig;
 import io.flexconnect.pki.PkiConfig;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.StorageConfig;
@@ -19,6 +20,7 @@ public record FlexconnectConfig(
     PkiConfig pki,
     IngestConfig ingest,
     CanConfig can,
+    ProcessingConfig processing,
     StorageConfig storage,
     HttpConfig http) {
 
@@ -30,6 +32,7 @@ public record FlexconnectConfig(
     pki.validate();
     ingest.validate();
     can.validate();
+    processing.validate();
     storage.validate();
     http.validate();
     return this;
@@ -42,12 +45,12 @@ public record FlexconnectConfig(
 
   /** The same configuration with another broker URL for the platform's subscription. */
   public FlexconnectConfig withMqtt(MqttIngestConfig newMqtt) {
-    return new FlexconnectConfig(db, broker, newMqtt, pki, ingest, can, storage, http);
+    return new FlexconnectConfig(db, broker, newMqtt, pki, ingest, can, processing, storage, http);
   }
 
   /** The same configuration with another database. */
   public FlexconnectConfig withDb(DatabaseConfig newDb) {
-    return new FlexconnectConfig(newDb, broker, mqtt, pki, ingest, can, storage, http);
+    return new FlexconnectConfig(newDb, broker, mqtt, pki, ingest, can, processing, storage, http);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.flexconnect.codec.json.JsonTelemetryDecoder;
 import io.flexconnect.device.DeviceAddresses;
 import io.flexconnect.device.DeviceDirectory;
 import io.flexconnect.device.DeviceRegistry;
+import io.flexconnect.rules.ProcessingAddresses;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.RawCanMessage;
@@ -168,8 +169,10 @@ public final class IngestVerticle extends VerticleBase {
     return new RawCanMessage(deviceId, e.firstTimestampMs(), e.lastTimestampMs(), receivedAtMs, points);
   }
 
+  /** Through the processing stage (pipeline rules), then to storage. */
   private Future<IngestOutcome> store(TelemetryBatch batch) {
-    return vertx.eventBus().<Integer>request(StorageAddresses.TELEMETRY, batch, local)
+    return vertx.eventBus().<TelemetryBatch>request(ProcessingAddresses.PROCESS, batch, local)
+        .compose(processed -> vertx.eventBus().<Integer>request(StorageAddresses.TELEMETRY, processed.body(), local))
         .map(reply -> IngestOutcome.stored(reply.body()));
   }
 
