@@ -8,6 +8,7 @@ import io.flexconnect.can.RedecodeRequest;
 import io.flexconnect.can.RedecodeResult;
 import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
+import io.flexconnect.mqtt.OutboundMessage;
 import io.flexconnect.mqtt.SubscriptionStatus;
 import io.flexconnect.storage.RejectedMessage;
 import io.flexconnect.storage.TelemetryBatch;
@@ -20,7 +21,8 @@ public final class Codecs {
 
   static final List<Class<?>> LOCAL_TYPES = List.of(
       RawMessage.class, IngestOutcome.class, TelemetryBatch.class, RejectedMessage.class, SubscriptionStatus.class,
-      CanDecodeResult.class, ExtractionRequest.class, Extraction.class, RedecodeRequest.class, RedecodeResult.class);
+      CanDecodeResult.class, ExtractionRequest.class, Extraction.class, RedecodeRequest.class, RedecodeResult.class,
+      OutboundMessage.class);
 
   public static void register(EventBus bus) {
     for (Class<?> type : LOCAL_TYPES) {

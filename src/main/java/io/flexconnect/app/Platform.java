@@ -11,6 +11,7 @@ import io.flexconnect.device.RevocationSyncVerticle;
 import io.flexconnect.ingest.IngestVerticle;
 import io.flexconnect.mqtt.BrokerAddress;
 import io.flexconnect.mqtt.MqttIngestVerticle;
+import io.flexconnect.rules.AlertsVerticle;
 import io.flexconnect.rules.ProcessingVerticle;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
@@ -76,6 +77,7 @@ public final class Platform {
         .compose(id -> vertx.deployVerticle(new RedecodeVerticle(config.can(), db),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new ProcessingVerticle(config.processing())))
+        .compose(id -> vertx.deployVerticle(new AlertsVerticle(config.processing(), db)))
         .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage())))
         .compose(id -> vertx.deployVerticle(new RevocationSyncVerticle(db, security.revoked(),
             config.pki().revocationRefreshSeconds() * 1000L)))

@@ -85,6 +85,9 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   Future<IngestOutcome> process(RawMessage raw) {
+    if (TopicDevice.isPlatformOutput(raw.topic(), config.deviceTopicSegment())) {
+      return Future.succeededFuture(IngestOutcome.stored(0)); // our own alerts, seen through flexconnect/#
+    }
     byte[] payload = raw.payload();
     if (payload.length == 0) {
       return reject(raw, Rejection.of(RejectReason.EMPTY_PAYLOAD, "payload is empty"), null);

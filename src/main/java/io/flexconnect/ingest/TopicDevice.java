@@ -23,4 +23,13 @@ public final class TopicDevice {
     }
     return topic.substring(start, end);
   }
+
+  /**
+   * Whether the topic is one the platform publishes to itself ({@code flexconnect/{device}/alerts}):
+   * its own output must not come back in as device input.
+   */
+  public static boolean isPlatformOutput(String topic, int index) {
+    String device = of(topic, index);
+    return device != null && topic.endsWith("/" + device + "/alerts");
+  }
 }

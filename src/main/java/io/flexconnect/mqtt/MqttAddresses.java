@@ -6,4 +6,7 @@ public final class MqttAddresses {
 
   /** Any body in, a {@link SubscriptionStatus} out. */
   public static final String STATUS = "flexconnect.mqtt.status";
+
+  /** {@link OutboundMessage} in; replied once the broker acknowledged it (QoS 1). */
+  public static final String PUBLISH = "flexconnect.mqtt.publish";
 }

@@ -56,7 +56,8 @@ public final class MqttIngestVerticle extends VerticleBase {
         .setClientId(config.clientId())
         .setCleanSession(false)
         .setKeepAliveInterval(config.keepAliveSeconds())
-        .setMaxMessageSize(MQTT_MAX_PACKET);
+        .setMaxMessageSize(MQTT_MAX_PACKET)
+        .setMaxInflightQueue(1000); // alerts it publishes itself
     options.setAutoAck(false);
     if (!config.username().isBlank()) {
       options.setUsername(config.username()).setPassword(config.password());
@@ -77,6 +78,16 @@ public final class MqttIngestVerticle extends VerticleBase {
     client.closeHandler(v -> onConnectionLost());
     client.exceptionHandler(err -> log.debug("MQTT client error: {}", err.getMessage()));
     vertx.eventBus().localConsumer(MqttAddresses.STATUS, msg -> msg.reply(status()));
+    vertx.eventBus().<OutboundMessage>localConsumer(MqttAddresses.PUBLISH, msg -> {
+      if (!client.isConnected()) {
+        msg.fail(503, "not connected to " + broker);
+        return;
+      }
+      client.publish(msg.body().topic(), io.vertx.core.buffer.Buffer.buffer(msg.body().payload()),
+              MqttQoS.AT_LEAST_ONCE, false, false)
+          .onSuccess(id -> msg.reply(id))
+          .onFailure(err -> msg.fail(503, err.getMessage()));
+    });
     reconnectDelayMs = config.reconnectMinMs();
     // Start even when the broker is not up yet: the subscription comes when it is reachable.
     return connect().recover(err -> {

@@ -19,6 +19,13 @@ class IngestHelpersTest {
   }
 
   @Test
+  void verifiesThatThePlatformsOwnAlertTopicsAreRecognised() {
+    assertThat(TopicDevice.isPlatformOutput("flexconnect/demo-0001/alerts", 1)).isTrue();
+    assertThat(TopicDevice.isPlatformOutput("flexconnect/demo-0001/json", 1)).isFalse();
+    assertThat(TopicDevice.isPlatformOutput("flexconnect/alerts", 1)).isFalse();
+  }
+
+  @Test
   void verifiesThatTheFormatIsDetectedFromThePayload() {
     assertThat(PayloadFormat.detect(" \n{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo(PayloadFormat.JSON);
     assertThat(PayloadFormat.detect(SharedData.message("seed-json-compressed.json"))).isEqualTo(PayloadFormat.JSON);

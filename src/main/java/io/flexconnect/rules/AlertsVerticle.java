@@ -1,0 +1,162 @@
+package io.flexconnect.rules;
+
+import io.flexconnect.mqtt.MqttAddresses;
+import io.flexconnect.mqtt.OutboundMessage;
+import io.flexconnect.rules.alert.AlertCompiler;
+import io.flexconnect.rules.alert.AlertConfigException;
+import io.flexconnect.rules.alert.AlertEvent;
+import io.flexconnect.rules.alert.CompiledAlertRules;
+import io.flexconnect.rules.alert.DeviceAlerts;
+import io.flexconnect.storage.Database;
+import io.flexconnect.storage.DatabaseConfig;
+import io.flexconnect.storage.StorageAddresses;
+import io.flexconnect.storage.TelemetryBatch;
+import io.flexconnect.storage.TelemetryRow;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rule-based alerting on committed telemetry. Each device has its own alert state machines (event
+ * time, lateness, hysteresis, {@code for} durations, no-data); every transition is stored in
+ * {@code alerts} (one row per incident), published on {@code flexconnect.alerts} and published to
+ * MQTT on {@code flexconnect/{device}/alerts}. Evaluating committed rows keeps alerting off the
+ * acknowledgement path: a slow rule never delays ingestion.
+ */
+public final class AlertsVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(AlertsVerticle.class);
+
+  /** Each alert transition, published as a JSON object. */
+  public static final String ALERTS = "flexconnect.alerts";
+
+  private static final long TICK_MS = 1000;
+  private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
+  private static final String UPSERT = """
+      INSERT INTO alerts (tenant_id, device_id, rule_id, rule_name, severity, state, opened_at, closed_at,
+                          peak_value, message)
+      VALUES (COALESCE((SELECT tenant_id FROM devices WHERE device_id = $1), 'default'), $1, $2, $2, $3, $4,
+              %s, CASE WHEN $4 = 'resolved' THEN %s END, $7, $8)
+      ON CONFLICT (rule_id, device_id, opened_at) DO UPDATE SET
+        state = EXCLUDED.state, closed_at = EXCLUDED.closed_at, peak_value = EXCLUDED.peak_value,
+        message = EXCLUDED.message, severity = EXCLUDED.severity
+      """.formatted(MS.formatted(5), MS.formatted(6));
+  private static final String DELETE_CANCELLED = """
+      DELETE FROM alerts WHERE rule_id = $2 AND device_id = $1 AND opened_at = %s AND state = 'pending'
+      """.formatted(MS.formatted(3));
+
+  private final ProcessingConfig config;
+  private final DatabaseConfig database;
+  private final Map<String, DeviceAlerts> devices = new HashMap<>();
+  private CompiledAlertRules rules;
+  private Pool pool;
+
+  public AlertsVerticle(ProcessingConfig config, DatabaseConfig database) {
+    this.config = config;
+    this.database = database;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (config.alertsFile().isBlank()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(this::load).map(compiled -> {
+      rules = compiled;
+      pool = Database.pool(vertx, database, 1);
+      vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.COMMITTED, msg -> onCommitted(msg.body()));
+      vertx.setPeriodic(TICK_MS, id -> tick());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private CompiledAlertRules load() throws Exception {
+    Path file = Path.of(config.alertsFile());
+    try {
+      CompiledAlertRules compiled = AlertCompiler.compileJson(Files.readString(file));
+      log.info("{} alert rules loaded from {}", compiled.size(), file);
+      return compiled;
+    } catch (AlertConfigException e) {
+      throw new IllegalStateException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void onCommitted(TelemetryBatch batch) {
+    Map<String, List<TelemetryRow>> byDevice = new LinkedHashMap<>();
+    for (TelemetryRow row : batch.rows()) {
+      byDevice.computeIfAbsent(row.deviceId(), d -> new ArrayList<>()).add(row);
+    }
+    byDevice.forEach((device, rows) ->
+        emit(devices.computeIfAbsent(device, rules::newDeviceAlerts).onRows(rows)));
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    for (DeviceAlerts alerts : devices.values()) {
+      emit(alerts.tick(now));
+    }
+  }
+
+  private void emit(List<AlertEvent> events) {
+    for (AlertEvent event : events) {
+      store(event).onSuccess(v -> publish(event))
+          .onFailure(err -> log.warn("Alert {} of device '{}' not stored: {}", event.ruleId(), event.deviceId(),
+              err.getMessage()));
+    }
+  }
+
+  private Future<Void> store(AlertEvent e) {
+    if (e.kind() == AlertEvent.Kind.CANCELLED) {
+      return pool.preparedQuery(DELETE_CANCELLED).execute(Tuple.of(e.deviceId(), e.ruleId(), e.openedAtMs())).mapEmpty();
+    }
+    String state = switch (e.kind()) {
+      case PENDING -> "pending";
+      case FIRING -> "firing";
+      default -> "resolved";
+    };
+    return pool.preparedQuery(UPSERT).execute(Tuple.of(e.deviceId(), e.ruleId(), e.severity(), state,
+        e.openedAtMs(), e.atMs(), Double.isFinite(e.peak()) ? e.peak() : null, e.message())).mapEmpty();
+  }
+
+  private void publish(AlertEvent e) {
+    JsonObject json = toJson(e);
+    vertx.eventBus().publish(ALERTS, json);
+    OutboundMessage mqtt = new OutboundMessage("flexconnect/" + e.deviceId() + "/alerts",
+        json.encode().getBytes(StandardCharsets.UTF_8));
+    vertx.eventBus().request(MqttAddresses.PUBLISH, mqtt, new DeliveryOptions().setLocalOnly(true))
+        .onFailure(err -> log.debug("Alert not published to MQTT: {}", err.getMessage()));
+  }
+
+  static JsonObject toJson(AlertEvent e) {
+    return new JsonObject()
+        .put("type", "alert")
+        .put("state", e.kind().name().toLowerCase())
+        .put("rule_id", e.ruleId())
+        .put("device_id", e.deviceId())
+        .put("signal", e.signal())
+        .put("severity", e.severity())
+        .put("message", e.message())
+        .put("at", e.atMs())
+        .put("opened_at", e.openedAtMs())
+        .put("value", Double.isFinite(e.value()) ? e.value() : null)
+        .put("peak", Double.isFinite(e.peak()) ? e.peak() : null)
+        .put("threshold", e.threshold());
+  }
+}

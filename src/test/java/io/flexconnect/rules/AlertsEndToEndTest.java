@@ -1,0 +1,94 @@
+package io.flexconnect.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flexconnect.testing.Await;
+import io.flexconnect.testing.PlatformFixture;
+import io.flexconnect.testing.TestDatabase;
+import io.flexconnect.testing.TestPublisher;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Alert rules over data published through real MQTT: stored, on the event bus and on the MQTT alerts topic. */
+class AlertsEndToEndTest {
+  static final String RULES = """
+      {"latenessMs": 0, "rules": [{"id": "hot", "devices": "alert-*", "signal": "temp",
+        "when": {"op": ">", "value": 90}, "clear": {"op": "<", "value": 85},
+        "severity": "critical", "message": "{device} {signal} {value} > {threshold}"}]}
+      """;
+  @TempDir static Path dir;
+  static PlatformFixture fx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.writeString(dir.resolve("alerts.json"), RULES);
+    fx = PlatformFixture.start("alerts", Map.of("FLEXCONNECT_PROCESSING_ALERTS_FILE", dir.resolve("alerts.json").toString()));
+    fx.addDevice("alert-0001", "tok_alert-0001-f1re");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    fx.close();
+  }
+
+  static byte[] temp(long ts, double value) {
+    return ("{\"device_id\":\"alert-0001\",\"token\":\"tok_alert-0001-f1re\",\"points\":[{\"timestamp\":" + ts
+        + ",\"fields\":[{\"name\":\"temp\",\"value\":" + value + "}]}]}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void verifiesThatAnIncidentFiresOnceThroughHysteresisAndResolvesOnEveryOutput() {
+    List<JsonObject> onBus = new CopyOnWriteArrayList<>();
+    fx.vertx.eventBus().<JsonObject>consumer(AlertsVerticle.ALERTS, m -> onBus.add(m.body()));
+    List<JsonObject> onMqtt = new CopyOnWriteArrayList<>();
+    MqttClient watcher = MqttClient.create(fx.vertx, new MqttClientOptions().setClientId("alert-watcher"));
+    watcher.publishHandler(m -> onMqtt.add(new JsonObject(m.payload().toString())));
+    Await.result(watcher.connect(fx.broker.port(), "127.0.0.1")
+        .compose(ack -> watcher.subscribe("flexconnect/alert-0001/alerts", MqttQoS.AT_LEAST_ONCE.value())));
+
+    long t = 1_700_000_000_000L;
+    try (TestPublisher device = fx.publisher("alert-device")) {
+      device.publish("flexconnect/alert-0001/json", temp(t, 80));
+      device.publish("flexconnect/alert-0001/json", temp(t + 1000, 95));
+      device.publish("flexconnect/alert-0001/json", temp(t + 2000, 88)); // between clear and fire: still firing
+      device.publish("flexconnect/alert-0001/json", temp(t + 3000, 97));
+      device.publish("flexconnect/alert-0001/json", temp(t + 4000, 86));
+      device.publish("flexconnect/alert-0001/json", temp(t + 5000, 80)); // below 85: resolved
+    }
+    Await.until("the resolution on MQTT", Duration.ofSeconds(20),
+        () -> onMqtt.stream().anyMatch(a -> "resolved".equals(a.getString("state"))) ? true : null);
+    assertThat(onMqtt).extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
+    assertThat(onBus).extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
+    JsonObject firing = onMqtt.get(0);
+    assertThat(firing.getString("severity")).isEqualTo("critical");
+    assertThat(firing.getString("message")).contains("alert-0001").contains("temp").contains("95");
+    assertThat(onMqtt.get(1).getDouble("peak")).isEqualTo(97.0);
+
+    List<String> rows = TestDatabase.jdbc(fx.dbUrl, conn -> {
+      var rs = conn.createStatement().executeQuery("SELECT state, peak_value, extract(epoch FROM opened_at) * 1000, "
+          + "extract(epoch FROM closed_at) * 1000, severity FROM alerts WHERE device_id = 'alert-0001'");
+      List<String> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1) + " " + rs.getDouble(2) + " " + rs.getLong(3) + " " + rs.getLong(4) + " " + rs.getString(5));
+      }
+      return out;
+    });
+    assertThat(rows).containsExactly("resolved 97.0 " + (t + 1000) + " " + (t + 5000) + " critical");
+    // The platform's own alerts come back through its flexconnect/# subscription: not device input.
+    assertThat(fx.http.get("/api/v1/rejected?limit=100").json().getJsonArray("rejected")).isEmpty();
+    Await.result(watcher.disconnect());
+  }
+}
