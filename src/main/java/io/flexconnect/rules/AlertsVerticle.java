@@ -1,5 +1,6 @@
 package io.flexconnect.rules;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.OutboundMessage;
 import io.flexconnect.rules.alert.AlertCompiler;
@@ -7,6 +8,7 @@ import io.flexconnect.rules.alert.AlertConfigException;
 import io.flexconnect.rules.alert.AlertEvent;
 import io.flexconnect.rules.alert.CompiledAlertRules;
 import io.flexconnect.rules.alert.DeviceAlerts;
+import io.flexconnect.rules.alert.DeviceAlertsSnapshot;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.StorageAddresses;
@@ -17,15 +19,18 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * time, lateness, hysteresis, {@code for} durations, no-data); every transition is stored in
  * {@code alerts} (one row per incident), published on {@code flexconnect.alerts} and published to
  * MQTT on {@code flexconnect/{device}/alerts}. Evaluating committed rows keeps alerting off the
- * acknowledgement path: a slow rule never delays ingestion.
+ * acknowledgement path: a slow rule never delays ingestion. The state machines are saved every few
+ * seconds and when the verticle stops, and restored at start, so an incident firing across a
+ * restart stays one incident.
  */
 public final class AlertsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AlertsVerticle.class);
@@ -43,6 +50,8 @@ public final class AlertsVerticle extends VerticleBase {
   public static final String ALERTS = "flexconnect.alerts";
 
   private static final long TICK_MS = 1000;
+  private static final long PERSIST_MS = 5000;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
   private static final String UPSERT = """
       INSERT INTO alerts (tenant_id, device_id, rule_id, rule_name, severity, state, opened_at, closed_at,
@@ -56,10 +65,16 @@ public final class AlertsVerticle extends VerticleBase {
   private static final String DELETE_CANCELLED = """
       DELETE FROM alerts WHERE rule_id = $2 AND device_id = $1 AND opened_at = %s AND state = 'pending'
       """.formatted(MS.formatted(3));
+  private static final String SAVE_STATES = """
+      INSERT INTO alert_state (device_id, snapshot, updated_at)
+      SELECT d, s::jsonb, now() FROM unnest($1::text[], $2::text[]) AS u(d, s)
+      ON CONFLICT (device_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
+      """;
 
   private final ProcessingConfig config;
   private final DatabaseConfig database;
   private final Map<String, DeviceAlerts> devices = new HashMap<>();
+  private final Set<String> dirty = new HashSet<>();
   private CompiledAlertRules rules;
   private Pool pool;
 
@@ -73,18 +88,21 @@ public final class AlertsVerticle extends VerticleBase {
     if (config.alertsFile().isBlank()) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(this::load).map(compiled -> {
+    return vertx.executeBlocking(this::load).compose(compiled -> {
       rules = compiled;
       pool = Database.pool(vertx, database, 1);
+      return restoreStates();
+    }).map(restored -> {
       vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.COMMITTED, msg -> onCommitted(msg.body()));
       vertx.setPeriodic(TICK_MS, id -> tick());
+      vertx.setPeriodic(PERSIST_MS, id -> persist());
       return null;
     });
   }
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return pool == null ? Future.succeededFuture() : persist().eventually(pool::close);
   }
 
   private CompiledAlertRules load() throws Exception {
@@ -98,19 +116,70 @@ public final class AlertsVerticle extends VerticleBase {
     }
   }
 
+  /** Brings back every device's state machines as they were at the last save. */
+  private Future<Integer> restoreStates() {
+    return pool.query("SELECT device_id, snapshot::text FROM alert_state").execute().map(rows -> {
+      int restored = 0;
+      for (Row row : rows) {
+        try {
+          DeviceAlertsSnapshot snapshot = JSON.readValue(row.getString(1), DeviceAlertsSnapshot.class);
+          devices.put(row.getString(0), rules.restore(snapshot));
+          restored++;
+        } catch (Exception e) {
+          log.warn("Alert state of device '{}' not restored: {}", row.getString(0), e.getMessage());
+        }
+      }
+      if (restored > 0) {
+        log.info("Alert state of {} devices restored", restored);
+      }
+      return restored;
+    });
+  }
+
+  /** Saves the state of the devices that changed since the last save. */
+  private Future<Void> persist() {
+    if (dirty.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> ids = new ArrayList<>(dirty);
+    dirty.clear();
+    String[] snapshots = new String[ids.size()];
+    try {
+      for (int i = 0; i < ids.size(); i++) {
+        snapshots[i] = JSON.writeValueAsString(devices.get(ids.get(i)).snapshot());
+      }
+    } catch (Exception e) {
+      dirty.addAll(ids);
+      return Future.failedFuture(e);
+    }
+    return pool.preparedQuery(SAVE_STATES)
+        .execute(Tuple.tuple().addValue(ids.toArray(new String[0])).addValue(snapshots))
+        .<Void>mapEmpty()
+        .onFailure(err -> {
+          dirty.addAll(ids); // again with the next save
+          log.warn("Alert state not saved: {}", err.getMessage());
+        });
+  }
+
   private void onCommitted(TelemetryBatch batch) {
     Map<String, List<TelemetryRow>> byDevice = new LinkedHashMap<>();
     for (TelemetryRow row : batch.rows()) {
       byDevice.computeIfAbsent(row.deviceId(), d -> new ArrayList<>()).add(row);
     }
-    byDevice.forEach((device, rows) ->
-        emit(devices.computeIfAbsent(device, rules::newDeviceAlerts).onRows(rows)));
+    byDevice.forEach((device, rows) -> {
+      dirty.add(device);
+      emit(devices.computeIfAbsent(device, rules::newDeviceAlerts).onRows(rows));
+    });
   }
 
   private void tick() {
     long now = System.currentTimeMillis();
     for (DeviceAlerts alerts : devices.values()) {
-      emit(alerts.tick(now));
+      List<AlertEvent> events = alerts.tick(now);
+      if (!events.isEmpty()) {
+        dirty.add(alerts.deviceId());
+        emit(events);
+      }
     }
   }
 

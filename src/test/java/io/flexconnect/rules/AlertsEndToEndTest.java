@@ -91,4 +91,50 @@ class AlertsEndToEndTest {
     assertThat(fx.http.get("/api/v1/rejected?limit=100").json().getJsonArray("rejected")).isEmpty();
     Await.result(watcher.disconnect());
   }
+
+  @Test
+  void verifiesThatAnIncidentFiringAcrossARestartStaysOneIncident() throws Exception {
+    long t = 1_700_100_000_000L;
+    String db = io.flexconnect.testing.TestDatabase.newDatabase("alerts_restart");
+    Map<String, String> env = Map.of("FLEXCONNECT_PROCESSING_ALERTS_FILE", dir.resolve("alerts.json").toString());
+    try (io.flexconnect.testing.Mosquitto broker = io.flexconnect.testing.Mosquitto.start()) {
+      PlatformFixture first = PlatformFixture.start("alerts_restart", broker, db, env);
+      first.addDevice("alert-0002", "tok_alert-0002-f1re");
+      try (TestPublisher device = first.publisher("alert-device-2")) {
+        device.publish("flexconnect/alert-0002/json", temp2(t, 95));
+      }
+      Await.until("firing", Duration.ofSeconds(20), () -> alertStates(db).equals(List.of("firing")) ? true : null);
+      first.stopPlatform(); // saves the state machines
+
+      PlatformFixture second = PlatformFixture.start("alerts_restart", broker, db, env);
+      try (TestPublisher device = second.publisher("alert-device-2")) {
+        device.publish("flexconnect/alert-0002/json", temp2(t + 1000, 99));
+        device.publish("flexconnect/alert-0002/json", temp2(t + 2000, 80));
+      }
+      Await.until("resolved", Duration.ofSeconds(20), () -> alertStates(db).equals(List.of("resolved")) ? true : null);
+      double peak = TestDatabase.jdbc(db, conn -> {
+        var rs = conn.createStatement().executeQuery("SELECT peak_value FROM alerts WHERE device_id = 'alert-0002'");
+        rs.next();
+        return rs.getDouble(1);
+      });
+      assertThat(peak).isEqualTo(99.0); // the same incident, carried across the restart
+      second.stopPlatform();
+    }
+  }
+
+  static byte[] temp2(long ts, double value) {
+    return new String(temp(ts, value), StandardCharsets.UTF_8).replace("alert-0001", "alert-0002")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  static List<String> alertStates(String db) {
+    return TestDatabase.jdbc(db, conn -> {
+      var rs = conn.createStatement().executeQuery("SELECT state FROM alerts WHERE device_id = 'alert-0002'");
+      List<String> states = new java.util.ArrayList<>();
+      while (rs.next()) {
+        states.add(rs.getString(1));
+      }
+      return states;
+    });
+  }
 }
