@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>Every key of the defaults has an environment name: {@code FLEXCONNECT_} followed by its path
  * in upper snake case, e.g. {@code db.url} → {@code FLEXCONNECT_DB_URL}, {@code
- * storage.batchRows} → {@code FLEXCONNECT_STORAGE_BATCH_ROWS}. Unknown keys in the file are refused,
+ * storage.batchRows} → {@code FLEXCONNECT_STORAGE_BATCH_ROWS}; lists of strings are given
+ * comma-separated. Unknown keys in the file are refused,
  * so a typo cannot silently fall back to a default.
  */
 public final class ConfigLoader {
@@ -113,7 +114,15 @@ public final class ConfigLoader {
       }
       JsonNode current = e.getValue();
       try {
-        if (current.isBoolean()) {
+        if (current.isArray()) {
+          // Lists from the environment: comma-separated values.
+          com.fasterxml.jackson.databind.node.ArrayNode list = node.putArray(e.getKey());
+          for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+              list.add(item.trim());
+            }
+          }
+        } else if (current.isBoolean()) {
           if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             throw new NumberFormatException("expected true or false");
           }

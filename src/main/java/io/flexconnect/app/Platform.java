@@ -13,6 +13,7 @@ import io.flexconnect.mqtt.BrokerAddress;
 import io.flexconnect.mqtt.MqttIngestVerticle;
 import io.flexconnect.rules.AlertsVerticle;
 import io.flexconnect.rules.ProcessingVerticle;
+import io.flexconnect.rules.WebhookVerticle;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.SchemaMigrator;
@@ -78,6 +79,7 @@ public final class Platform {
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new ProcessingVerticle(config.processing())))
         .compose(id -> vertx.deployVerticle(new AlertsVerticle(config.processing(), db)))
+        .compose(id -> vertx.deployVerticle(new WebhookVerticle(config.processing())))
         .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage())))
         .compose(id -> vertx.deployVerticle(new RevocationSyncVerticle(db, security.revoked(),
             config.pki().revocationRefreshSeconds() * 1000L)))

@@ -32,10 +32,26 @@ class AlertsEndToEndTest {
   @TempDir static Path dir;
   static PlatformFixture fx;
 
+  static io.vertx.core.http.HttpServer webhook;
+  static final List<JsonObject> hooked = new CopyOnWriteArrayList<>();
+  static final java.util.concurrent.atomic.AtomicInteger hookCalls = new java.util.concurrent.atomic.AtomicInteger();
+
   @BeforeAll
   static void start() throws Exception {
     Files.writeString(dir.resolve("alerts.json"), RULES);
-    fx = PlatformFixture.start("alerts", Map.of("FLEXCONNECT_PROCESSING_ALERTS_FILE", dir.resolve("alerts.json").toString()));
+    // A real HTTP receiver that fails its first call, so the platform has to retry.
+    io.vertx.core.Vertx receiver = io.vertx.core.Vertx.vertx();
+    webhook = Await.result(receiver.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (hookCalls.incrementAndGet() == 1) {
+        req.response().setStatusCode(503).end();
+      } else {
+        hooked.add(body.toJsonObject());
+        req.response().setStatusCode(204).end();
+      }
+    })).listen(0, "127.0.0.1"));
+    fx = PlatformFixture.start("alerts", Map.of(
+        "FLEXCONNECT_PROCESSING_ALERTS_FILE", dir.resolve("alerts.json").toString(),
+        "FLEXCONNECT_PROCESSING_WEBHOOK_URLS", "http://127.0.0.1:" + webhook.actualPort() + "/hook"));
     fx.addDevice("alert-0001", "tok_alert-0001-f1re");
   }
 
@@ -76,6 +92,10 @@ class AlertsEndToEndTest {
     assertThat(firing.getString("severity")).isEqualTo("critical");
     assertThat(firing.getString("message")).contains("alert-0001").contains("temp").contains("95");
     assertThat(onMqtt.get(1).getDouble("peak")).isEqualTo(97.0);
+    // The webhook refused the first delivery; the retry brings both transitions, in any order.
+    Await.until("both transitions at the webhook", Duration.ofSeconds(20), () -> hooked.size() >= 2 ? true : null);
+    assertThat(hooked).extracting(a -> a.getString("state")).containsExactlyInAnyOrder("firing", "resolved");
+    assertThat(hookCalls.get()).isGreaterThanOrEqualTo(3);
 
     List<String> rows = TestDatabase.jdbc(fx.dbUrl, conn -> {
       var rs = conn.createStatement().executeQuery("SELECT state, peak_value, extract(epoch FROM opened_at) * 1000, "
