@@ -29,7 +29,7 @@ public final class Gunzip {
       return Decoded.rejected(RejectReason.BAD_GZIP, "gzip stream too short (" + length + " bytes)");
     }
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(input, offset, length), 8192)) {
-      byte[] out = new byte[Math.min(maxOutput + 1, Math.max(256, length * 4))];
+      byte[] out = new byte[initialCapacity(input, offset, length, maxOutput)];
       int size = 0;
       while (true) {
         if (size == out.length) {
@@ -55,6 +55,20 @@ public final class Gunzip {
     } catch (IOException e) {
       return Decoded.rejected(RejectReason.BAD_GZIP, "gzip stream unreadable: " + e.getMessage());
     }
+  }
+
+  /**
+   * The gzip trailer's ISIZE (uncompressed size mod 2^32) sizes the output exactly for the usual
+   * single-member stream; it is only a hint (a crafted stream can lie), so the output still grows
+   * on demand and the cap still applies. One byte more lets the read loop see the end without a
+   * final copy.
+   */
+  static int initialCapacity(byte[] input, int offset, int length, int maxOutput) {
+    int end = offset + length;
+    long isize = (input[end - 4] & 0xFFL) | (input[end - 3] & 0xFFL) << 8 | (input[end - 2] & 0xFFL) << 16
+        | (input[end - 1] & 0xFFL) << 24;
+    long hint = isize > 0 && isize <= maxOutput ? isize + 1 : Math.max(256L, length * 4L);
+    return (int) Math.min((long) maxOutput + 1, hint);
   }
 
   private static Decoded<byte[]> tooLarge(int maxOutput) {
