@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * with a detail a client developer can act on.
  */
 public final class WebVerticle extends VerticleBase {
+  /** Any body in, the Prometheus text exposition of the platform's meters out. */
+  public static final String METRICS_SCRAPE = "flexconnect.metrics.scrape";
+
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
   private static final int DEFAULT_LIMIT = 1000;
   /** 9999-12-31T23:59:59.999Z: the open end of a range, within PostgreSQL's timestamp range. */
@@ -54,6 +57,10 @@ public final class WebVerticle extends VerticleBase {
     stream = new LiveStream(vertx, queries, config.streamQueueBytes(), config.maxRowsPerResponse());
     stream.start();
     router.get("/health").handler(this::health);
+    router.get("/metrics").handler(ctx -> vertx.eventBus().<String>request(METRICS_SCRAPE, "")
+        .onSuccess(reply -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(reply.body()))
+        .onFailure(ctx::fail));
     router.get("/api/v1/stream").handler(ctx -> ctx.request().toWebSocket()
         .onSuccess(stream::accept)
         .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage()))));

@@ -21,6 +21,12 @@ import io.flexconnect.storage.SchemaMigrator.SchemaInfo;
 import io.flexconnect.storage.StorageConfig;
 import io.flexconnect.storage.TelemetryWriterVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -42,6 +48,8 @@ public final class Platform {
   private final String deviceEndpoint;
   private WebVerticle web;
   private SchemaInfo schema;
+  /** This instance's meters, scraped at /metrics; one registry per platform, never a global one. */
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   private Platform(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint) {
     this.vertx = vertx;
@@ -68,10 +76,15 @@ public final class Platform {
 
   private Future<Void> deployAll() {
     DatabaseConfig db = config.db();
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    vertx.eventBus().<Object>localConsumer(WebVerticle.METRICS_SCRAPE, msg -> msg.reply(metrics.scrape()));
     return migrate(vertx, db, config.storage())
         .compose(info -> {
           schema = info;
-          return vertx.deployVerticle(new TelemetryWriterVerticle(db, config.storage()));
+          return vertx.deployVerticle(new TelemetryWriterVerticle(db, config.storage(), metrics));
         })
         .compose(id -> vertx.deployVerticle(new CanDecoderVerticle(canLimits(config))))
         .compose(id -> vertx.deployVerticle(new SignalExtractionVerticle(config.can())))
@@ -80,7 +93,7 @@ public final class Platform {
         .compose(id -> vertx.deployVerticle(new ProcessingVerticle(config.processing())))
         .compose(id -> vertx.deployVerticle(new AlertsVerticle(config.processing(), db)))
         .compose(id -> vertx.deployVerticle(new WebhookVerticle(config.processing())))
-        .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage())))
+        .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage(), metrics)))
         .compose(id -> vertx.deployVerticle(new RevocationSyncVerticle(db, security.revoked(),
             config.pki().revocationRefreshSeconds() * 1000L)))
         .compose(id -> {
@@ -90,7 +103,7 @@ public final class Platform {
           return vertx.deployVerticle(web);
         })
         .compose(id -> vertx.deployVerticle(
-            new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()))))
+            new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics)))
         .<Void>mapEmpty()
         .onSuccess(v -> log.info("Flexconnect is up"));
   }

@@ -25,6 +25,7 @@ import io.flexconnect.storage.StorageConfig;
 import io.flexconnect.storage.TelemetryBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,7 +50,11 @@ public final class IngestVerticle extends VerticleBase {
   private Authenticator authenticator;
   private Pool pool;
 
-  public IngestVerticle(IngestConfig config, CanConfig can, DatabaseConfig database, StorageConfig storage) {
+  private final MeterRegistry meters;
+
+  public IngestVerticle(IngestConfig config, CanConfig can, DatabaseConfig database, StorageConfig storage,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.config = config;
     this.can = can;
     this.database = database;
@@ -77,7 +82,10 @@ public final class IngestVerticle extends VerticleBase {
   private void handle(Message<RawMessage> message) {
     process(message.body()).onComplete(ar -> {
       if (ar.succeeded()) {
-        message.reply(ar.result());
+        IngestOutcome outcome = ar.result();
+        meters.counter("flexconnect.messages", "outcome", outcome.accepted() ? "accepted" : "rejected",
+            "reason", outcome.accepted() ? "" : outcome.rejection().reason().code()).increment();
+        message.reply(outcome);
       } else {
         message.fail(503, ar.cause().getMessage());
       }

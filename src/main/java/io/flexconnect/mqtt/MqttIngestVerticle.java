@@ -3,6 +3,10 @@ package io.flexconnect.mqtt;
 import io.flexconnect.ingest.IngestAddresses;
 import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,6 +16,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +50,13 @@ public final class MqttIngestVerticle extends VerticleBase {
   private long retries;
   private long reconnects;
 
-  public MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker) {
+  private final MeterRegistry meters;
+  private Timer ackLag;
+
+  public MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker, MeterRegistry meters) {
     this.config = config;
     this.broker = broker;
+    this.meters = meters;
   }
 
   @Override
@@ -78,6 +87,16 @@ public final class MqttIngestVerticle extends VerticleBase {
     client.closeHandler(v -> onConnectionLost());
     client.exceptionHandler(err -> log.debug("MQTT client error: {}", err.getMessage()));
     vertx.eventBus().localConsumer(MqttAddresses.STATUS, msg -> msg.reply(status()));
+    ackLag = Timer.builder("flexconnect.mqtt.ack.lag").description("receipt to acknowledgement (after commit)")
+        .publishPercentiles(0.5, 0.99).register(meters);
+    FunctionCounter.builder("flexconnect.mqtt.received", this, v -> v.received).register(meters);
+    FunctionCounter.builder("flexconnect.mqtt.acknowledged", this, v -> v.acknowledged).register(meters);
+    FunctionCounter.builder("flexconnect.mqtt.retries", this, v -> v.retries)
+        .description("deliveries to the pipeline retried (storage down)").register(meters);
+    FunctionCounter.builder("flexconnect.mqtt.reconnects", this, v -> v.reconnects).register(meters);
+    Gauge.builder("flexconnect.mqtt.inflight", this, v -> v.inFlight)
+        .description("received, not yet acknowledged").register(meters);
+    Gauge.builder("flexconnect.mqtt.subscribed", this, v -> v.subscribed ? 1 : 0).register(meters);
     vertx.eventBus().<OutboundMessage>localConsumer(MqttAddresses.PUBLISH, msg -> {
       if (!client.isConnected()) {
         msg.fail(503, "not connected to " + broker);
@@ -156,6 +175,7 @@ public final class MqttIngestVerticle extends VerticleBase {
         if (message.qosLevel() != MqttQoS.AT_MOST_ONCE && onConnection == connection && client.isConnected()) {
           message.ack();
           acknowledged++;
+          ackLag.record(System.currentTimeMillis() - raw.receivedAtMs(), TimeUnit.MILLISECONDS);
         }
         return;
       }

@@ -3,9 +3,15 @@ package io.flexconnect.storage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +38,14 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   private Lane[] lanes;
   private boolean failing;
 
-  public TelemetryWriterVerticle(DatabaseConfig database, StorageConfig config) {
+  private final MeterRegistry meters;
+  private Timer flushTimer;
+  private DistributionSummary flushRows;
+
+  public TelemetryWriterVerticle(DatabaseConfig database, StorageConfig config, MeterRegistry meters) {
     this.database = database;
     this.config = config;
+    this.meters = meters;
   }
 
   @Override
@@ -45,6 +56,18 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = new Lane();
     }
+    flushTimer = Timer.builder("flexconnect.storage.flush").description("one transaction of the writer")
+        .publishPercentiles(0.5, 0.99).register(meters);
+    flushRows = DistributionSummary.builder("flexconnect.storage.flush.rows").description("rows per flush")
+        .register(meters);
+    Gauge.builder("flexconnect.storage.pending.rows", this, w -> w.pendingRows())
+        .description("rows waiting for a flush").register(meters);
+    FunctionCounter.builder("flexconnect.storage.rows.written", stats, st -> st.rowsWritten)
+        .description("telemetry rows committed").register(meters);
+    FunctionCounter.builder("flexconnect.storage.flush.failures", stats, st -> st.failedFlushes)
+        .description("flushes that failed (their messages are retried)").register(meters);
+    FunctionCounter.builder("flexconnect.storage.overloaded", stats, st -> st.overloaded)
+        .description("requests refused while too many rows waited").register(meters);
     vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.TELEMETRY, this::accept);
     vertx.eventBus().<RejectedMessage>localConsumer(StorageAddresses.REJECTED, this::accept);
     vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> pool.withConnection(statements::pruneRejected)
@@ -74,6 +97,14 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       return lanes[Math.floorMod(batch.raw().deviceId().hashCode(), lanes.length)];
     }
     return lanes[0];
+  }
+
+  private int pendingRows() {
+    int rows = 0;
+    for (Lane lane : lanes) {
+      rows += lane.pendingRows;
+    }
+    return rows;
   }
 
   private static int rowsOf(Object body) {
@@ -174,6 +205,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   private void committed(List<Message<?>> batch, List<TelemetryRow> rows, int rejected, long nanos) {
     stats.recordFlush(rows.size(), rejected, nanos);
+    flushTimer.record(nanos, TimeUnit.NANOSECONDS);
+    flushRows.record(rows.size());
     log.debug("Committed {} rows and {} rejections in {} ms", rows.size(), rejected, nanos / 1_000_000);
     if (failing) {
       log.info("Storage recovered: writes succeed again");
