@@ -1,5 +1,6 @@
 package io.flexconnect.api;
 
+import io.flexconnect.auth.ApiPrincipal;
 import io.flexconnect.storage.StorageAddresses;
 import io.flexconnect.storage.TelemetryBatch;
 import io.flexconnect.storage.TelemetryRow;
@@ -11,11 +12,13 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * whole subscribe message is refused), and {@code "*"} means every device of that tenant. The
  * tenant of each device that appears in a committed batch is looked up once and cached (a device
  * never changes tenant); while a lookup is under way, later batches wait behind it so every client
- * still sees a device's points in commit order.
+ * still sees a device's points in commit order. Keys are checked again every
+ * {@value #KEY_CHECK_MS} ms: a connection whose key was revoked is told so and closed (1008).
  */
 final class LiveStream {
   private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
@@ -50,6 +54,7 @@ final class LiveStream {
   private static final int REPLAY_CHUNK = 500;
   /** Points messages stay below this size (characters), well under common client frame limits. */
   private static final int MAX_MESSAGE_CHARS = 60_000;
+  static final long KEY_CHECK_MS = 5_000;
   /** Devices one subscribe message may name (each is checked against the tenant in one query). */
   static final int MAX_DEVICES_PER_SUBSCRIBE = 1000;
   /** Device → tenant entries kept; beyond it the cache starts over (lookups are one indexed query per batch). */
@@ -57,6 +62,7 @@ final class LiveStream {
 
   private final Vertx vertx;
   private final TelemetryQueries queries;
+  private final Function<Collection<String>, Future<Set<String>>> inactiveKeys;
   private final int queueBytes;
   private final int maxReplayRows;
   private final Set<Client> clients = new HashSet<>();
@@ -65,21 +71,46 @@ final class LiveStream {
   private Future<Void> delivered = Future.succeededFuture();
   private MessageConsumer<TelemetryBatch> consumer;
 
-  LiveStream(Vertx vertx, TelemetryQueries queries, int queueBytes, int maxReplayRows) {
+  /**
+   * @param inactiveKeys which of the given API key ids are no longer accepted (revoked)
+   */
+  LiveStream(Vertx vertx, TelemetryQueries queries, Function<Collection<String>, Future<Set<String>>> inactiveKeys,
+      int queueBytes, int maxReplayRows) {
     this.vertx = vertx;
     this.queries = queries;
+    this.inactiveKeys = inactiveKeys;
     this.queueBytes = queueBytes;
     this.maxReplayRows = maxReplayRows;
   }
 
   void start() {
     consumer = vertx.eventBus().localConsumer(StorageAddresses.COMMITTED, msg -> publish(msg.body()));
+    vertx.setPeriodic(KEY_CHECK_MS, id -> closeRevoked());
   }
 
-  /** Serves a connection for {@code tenantId}, the tenant of the API key it was opened with. */
-  void accept(ServerWebSocket ws, String tenantId) {
+  /** Closes the connections whose API key was revoked since they were opened. */
+  private void closeRevoked() {
+    if (clients.isEmpty()) {
+      return;
+    }
+    Set<String> keyIds = new HashSet<>();
+    clients.forEach(c -> keyIds.add(c.principal.keyId()));
+    inactiveKeys.apply(keyIds).onSuccess(revoked -> {
+      for (Client client : List.copyOf(clients)) {
+        if (revoked.contains(client.principal.keyId())) {
+          client.error("the API key of this connection was revoked");
+          client.ws.close((short) 1008, "API key revoked");
+          clients.remove(client);
+        }
+      }
+    }).onFailure(err -> log.warn("Live stream: could not check the API keys of {} connections: {}", clients.size(),
+        err.getMessage()));
+  }
+
+  /** Serves a connection for the tenant of the API key it was opened with. */
+  void accept(ServerWebSocket ws, ApiPrincipal principal) {
     ws.setWriteQueueMaxSize(queueBytes);
-    Client client = new Client(ws, tenantId);
+    Client client = new Client(ws, principal);
     clients.add(client);
     ws.textMessageHandler(client::onText);
     ws.drainHandler(v -> client.flushLagged());
@@ -164,6 +195,7 @@ final class LiveStream {
 
   private final class Client {
     private final ServerWebSocket ws;
+    private final ApiPrincipal principal;
     private final String tenantId;
     private final StreamFilter filter = new StreamFilter();
     private final Map<String, Long> lastSent = new HashMap<>();
@@ -171,9 +203,10 @@ final class LiveStream {
     /** Requests are handled one after the other: a subscribe waits for its tenant check. */
     private Future<Void> handled = Future.succeededFuture();
 
-    Client(ServerWebSocket ws, String tenantId) {
+    Client(ServerWebSocket ws, ApiPrincipal principal) {
       this.ws = ws;
-      this.tenantId = tenantId;
+      this.principal = principal;
+      this.tenantId = principal.tenantId();
     }
 
     void onText(String text) {

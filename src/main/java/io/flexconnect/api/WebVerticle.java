@@ -62,14 +62,15 @@ public final class WebVerticle extends VerticleBase {
     pool = Database.pool(vertx, database, 0);
     queries = new TelemetryQueries(pool);
     Router router = Router.router(vertx);
-    stream = new LiveStream(vertx, queries, config.streamQueueBytes(), config.maxRowsPerResponse());
+    ApiKeyStore keys = new ApiKeyStore(pool);
+    stream = new LiveStream(vertx, queries, keys::inactive, config.streamQueueBytes(), config.maxRowsPerResponse());
     stream.start();
     router.get("/health").handler(this::health);
-    router.route("/api/*").handler(new ApiKeyAuthHandler(new ApiKeyStore(pool), Set.of(STREAM_PATH)));
+    router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
     router.get(STREAM_PATH).handler(ctx -> {
-      String tenant = tenant(ctx);
+      ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
       ctx.request().toWebSocket()
-          .onSuccess(ws -> stream.accept(ws, tenant))
+          .onSuccess(ws -> stream.accept(ws, principal))
           .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage())));
     });
     router.get("/api/v1/devices").handler(ctx -> respond(ctx, queries.devices(tenant(ctx))

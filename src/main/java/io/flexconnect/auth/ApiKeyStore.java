@@ -10,6 +10,9 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -117,6 +120,17 @@ public final class ApiKeyStore implements ApiKeyAuthHandler.Authenticator {
             return Future.failedFuture(new ApiKeyException(Kind.NOT_FOUND, "no API key '" + keyId + "'"));
           }
           return Future.succeededFuture(info(rows.iterator().next()));
+        });
+  }
+
+  /** Which of {@code keyIds} are not accepted any more (revoked, or gone). */
+  public Future<Set<String>> inactive(Collection<String> keyIds) {
+    return pool.preparedQuery("SELECT id FROM api_keys WHERE id = ANY($1) AND revoked_at IS NULL")
+        .execute(Tuple.tuple().addArrayOfString(keyIds.toArray(String[]::new)))
+        .map(rows -> {
+          Set<String> gone = new HashSet<>(keyIds);
+          rows.forEach(row -> gone.remove(row.getString(0)));
+          return gone;
         });
   }
 

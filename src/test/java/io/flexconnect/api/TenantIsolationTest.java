@@ -394,6 +394,22 @@ class TenantIsolationTest {
   }
 
   @Test
+  void verifiesThatAStreamWhoseKeyIsRevokedIsToldAndClosed() {
+    String key = fx.createApiKey("acme");
+    Client client = Client.withHeader(key);
+    client.request("{\"op\":\"subscribe\",\"devices\":[\"*\"]}", "subscribed");
+    java.util.concurrent.CompletableFuture<Short> closed = new java.util.concurrent.CompletableFuture<>();
+    client.ws().closeHandler(v -> closed.complete(client.ws().closeStatusCode()));
+
+    fx.revokeApiKey(key);
+
+    JsonObject told = Await.until("the revocation notice", Duration.ofMillis(LiveStream.KEY_CHECK_MS * 3), () ->
+        client.received().stream().filter(m -> "error".equals(m.getString("type"))).findFirst().orElse(null));
+    assertThat(told.getString("detail")).contains("revoked").doesNotContain(key);
+    assertThat(Await.result(io.vertx.core.Future.fromCompletionStage(closed))).isEqualTo((short) 1008);
+  }
+
+  @Test
   void verifiesThatTheStreamRefusesAMissingAWrongOrARevokedKeyAtTheUpgrade() {
     String revoked = fx.createApiKey("acme");
     fx.revokeApiKey(revoked);
