@@ -55,6 +55,8 @@ final class LiveStream {
   /** Points messages stay below this size (characters), well under common client frame limits. */
   private static final int MAX_MESSAGE_CHARS = 60_000;
   static final long KEY_CHECK_MS = 5_000;
+  /** Requests of one client waiting for a tenant check; beyond it requests are refused, not queued. */
+  static final int MAX_PENDING_REQUESTS = 16;
   /** Devices one subscribe message may name (each is checked against the tenant in one query). */
   static final int MAX_DEVICES_PER_SUBSCRIBE = 1000;
   /** Device → tenant entries kept; beyond it the cache starts over (lookups are one indexed query per batch). */
@@ -202,6 +204,7 @@ final class LiveStream {
     private long missed;
     /** Requests are handled one after the other: a subscribe waits for its tenant check. */
     private Future<Void> handled = Future.succeededFuture();
+    private int pending;
 
     Client(ServerWebSocket ws, ApiPrincipal principal) {
       this.ws = ws;
@@ -210,11 +213,16 @@ final class LiveStream {
     }
 
     void onText(String text) {
+      if (pending >= MAX_PENDING_REQUESTS) {
+        error("too many requests waiting: send the next one after the answer to the previous ones");
+        return;
+      }
+      pending++;
       handled = handled.compose(v -> handle(text)).recover(err -> {
         log.warn("Live stream: a request failed: {}", err.toString());
         error("the request could not be completed");
         return Future.succeededFuture();
-      });
+      }).andThen(ar -> pending--);
     }
 
     private Future<Void> handle(String text) {
