@@ -28,6 +28,12 @@ import io.vertx.sqlclient.Pool;
  * </ul>
  * The private key and the token exist only in that one answer ({@code Cache-Control: no-store}).
  * Errors never echo a request body: it may carry a token.
+ *
+ * <p>A device is provisioned under the tenant of the request's API key; a {@code tenant_id} naming
+ * another tenant is refused with 403 (a key acts for its own tenant only). Rotating or revoking
+ * another tenant's device is answered 404, as for a device that does not exist. Device ids are one
+ * namespace across tenants (they name MQTT topics and certificate CNs), so provisioning an id that
+ * another tenant uses is a 409 like any taken id.
  */
 public final class DeviceRoutes {
   private static final long MAX_BODY_BYTES = 16 * 1024;
@@ -39,9 +45,11 @@ public final class DeviceRoutes {
   }
 
   private final ProvisioningService provisioning;
+  private final TelemetryQueries queries;
 
-  DeviceRoutes(ProvisioningService provisioning) {
+  DeviceRoutes(ProvisioningService provisioning, TelemetryQueries queries) {
     this.provisioning = provisioning;
+    this.queries = queries;
   }
 
   void mount(Router router) {
@@ -56,16 +64,24 @@ public final class DeviceRoutes {
     String deviceId = text(request, "device_id", true);
     String tenantId = text(request, "tenant_id", false);
     String token = text(request, "token", false);
-    bundle(ctx, 201, provisioning.provision(deviceId, tenantId, token));
+    String keyTenant = WebVerticle.tenant(ctx);
+    if (tenantId != null && !tenantId.equals(keyTenant)) {
+      throw new ApiException(403, "Forbidden",
+          "tenant_id: this API key provisions devices of its own tenant only; leave tenant_id out or use a key of that tenant");
+    }
+    bundle(ctx, 201, provisioning.provision(deviceId, keyTenant, token));
   }
 
   private void rotate(RoutingContext ctx) {
-    bundle(ctx, 200, provisioning.rotate(ctx.pathParam("deviceId")));
+    String deviceId = ctx.pathParam("deviceId");
+    bundle(ctx, 200, WebVerticle.requireDevice(queries, WebVerticle.tenant(ctx), deviceId)
+        .compose(v -> provisioning.rotate(deviceId)));
   }
 
   private void revoke(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    provisioning.revoke(deviceId)
+    WebVerticle.requireDevice(queries, WebVerticle.tenant(ctx), deviceId)
+        .compose(v -> provisioning.revoke(deviceId))
         .onSuccess(ended -> {
           JsonArray serials = new JsonArray();
           ended.forEach(r -> serials.add(r.serial().toString(16)));

@@ -36,9 +36,7 @@ final class RedecodeHandler {
   void handle(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
     RedecodeRequest request = parse(deviceId, ctx);
-    Future<JsonObject> result = queries.deviceExists(deviceId)
-        .compose(exists -> exists ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.notFound("no device '" + deviceId + "'")))
+    Future<JsonObject> result = WebVerticle.requireDevice(queries, WebVerticle.tenant(ctx), deviceId)
         .compose(v -> ctx.vertx().eventBus().<RedecodeResult>request(RedecodeVerticle.ADDRESS, request,
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(30 * 60_000)))
         .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureCode() == 400

@@ -50,8 +50,12 @@ final class StreamFilter {
     }
   }
 
-  boolean wantsDevice(String deviceId) {
-    return allDevices || devices.contains(deviceId);
+  /**
+   * Whether points of the device are wanted: subscribed by name, or through {@code *} when the
+   * device is {@code ofTenant} (of the connection's tenant).
+   */
+  boolean wantsDevice(String deviceId, boolean ofTenant) {
+    return devices.contains(deviceId) || (allDevices && ofTenant);
   }
 
   boolean wantsSignal(String signal) {

@@ -8,6 +8,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Read-side SQL of the REST API. Plain SQL that runs the same on PostgreSQL and TimescaleDB. */
 final class TelemetryQueries {
@@ -20,12 +26,13 @@ final class TelemetryQueries {
     this.pool = pool;
   }
 
-  Future<JsonArray> devices() {
-    return pool.query("""
+  /** The devices of one tenant. */
+  Future<JsonArray> devices(String tenantId) {
+    return pool.preparedQuery("""
             SELECT d.device_id, d.tenant_id, d.created_at, d.last_seen,
                    (SELECT count(*) FROM device_signals s WHERE s.device_id = d.device_id) AS signals
-            FROM devices d ORDER BY d.device_id""")
-        .execute()
+            FROM devices d WHERE d.tenant_id = $1 ORDER BY d.device_id""")
+        .execute(Tuple.of(tenantId))
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(row -> out.add(new JsonObject()
@@ -38,9 +45,36 @@ final class TelemetryQueries {
         });
   }
 
-  Future<Boolean> deviceExists(String deviceId) {
-    return pool.preparedQuery("SELECT 1 FROM devices WHERE device_id = $1").execute(Tuple.of(deviceId))
+  /**
+   * Whether the device exists and belongs to the tenant. Every per-device endpoint asks this first
+   * (a device never changes tenant), and answers another tenant's device as it answers an unknown one.
+   */
+  Future<Boolean> deviceOfTenant(String tenantId, String deviceId) {
+    return pool.preparedQuery("SELECT 1 FROM devices WHERE device_id = $1 AND tenant_id = $2")
+        .execute(Tuple.of(deviceId, tenantId))
         .map(rows -> rows.size() > 0);
+  }
+
+  /** Which of {@code deviceIds} belong to the tenant. */
+  Future<Set<String>> devicesOfTenant(String tenantId, List<String> deviceIds) {
+    return pool.preparedQuery("SELECT device_id FROM devices WHERE tenant_id = $1 AND device_id = ANY($2)")
+        .execute(Tuple.tuple().addString(tenantId).addArrayOfString(deviceIds.toArray(String[]::new)))
+        .map(rows -> {
+          Set<String> out = new HashSet<>();
+          rows.forEach(row -> out.add(row.getString(0)));
+          return out;
+        });
+  }
+
+  /** The tenant of each of {@code deviceIds} that is registered. */
+  Future<Map<String, String>> tenantsOf(Collection<String> deviceIds) {
+    return pool.preparedQuery("SELECT device_id, tenant_id FROM devices WHERE device_id = ANY($1)")
+        .execute(Tuple.tuple().addArrayOfString(deviceIds.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, String> out = new HashMap<>();
+          rows.forEach(row -> out.put(row.getString(0), row.getString(1)));
+          return out;
+        });
   }
 
   /** Raw points of a device in [from, to), oldest first, optionally for one signal. */
@@ -70,12 +104,18 @@ final class TelemetryQueries {
         });
   }
 
-  Future<JsonArray> rejected(String reason, int limit) {
+  /**
+   * The newest rejected messages of the tenant's devices. A rejection is the tenant's when it names
+   * one of its registered devices; rejections naming no device, or an unregistered one, belong to
+   * no tenant and are served to operator keys only ({@code withoutDevice}).
+   */
+  Future<JsonArray> rejected(String tenantId, boolean withoutDevice, String reason, int limit) {
     return pool.preparedQuery("""
-            SELECT id, received_at, topic, reason, detail, device_id, payload_size, payload_head
-            FROM rejected_messages WHERE ($1::text IS NULL OR reason = $1)
-            ORDER BY id DESC LIMIT $2""")
-        .execute(Tuple.of(reason, limit))
+            SELECT r.id, r.received_at, r.topic, r.reason, r.detail, r.device_id, r.payload_size, r.payload_head
+            FROM rejected_messages r LEFT JOIN devices d ON d.device_id = r.device_id
+            WHERE (d.tenant_id = $1 OR ($2 AND d.device_id IS NULL)) AND ($3::text IS NULL OR r.reason = $3)
+            ORDER BY r.id DESC LIMIT $4""")
+        .execute(Tuple.of(tenantId, withoutDevice, reason, limit))
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(row -> out.add(new JsonObject()
@@ -92,13 +132,13 @@ final class TelemetryQueries {
   }
 
   /** A device's rows since a time, oldest first, as rows (for replaying to stream clients). */
-  Future<java.util.List<io.flexconnect.storage.TelemetryRow>> rowsSince(String deviceId, long sinceMs, int limit) {
+  Future<List<io.flexconnect.storage.TelemetryRow>> rowsSince(String deviceId, long sinceMs, int limit) {
     return pool.preparedQuery("SELECT signal, (extract(epoch FROM ts) * 1000)::int8 AS t, value, value_text, tags::text AS tags, "
             + "(extract(epoch FROM received_at) * 1000)::int8 AS r FROM telemetry "
             + "WHERE device_id = $1 AND ts >= " + MS.formatted(2) + " ORDER BY ts, signal LIMIT $3")
         .execute(Tuple.of(deviceId, sinceMs, limit))
         .map(rows -> {
-          java.util.List<io.flexconnect.storage.TelemetryRow> out = new java.util.ArrayList<>(rows.size());
+          List<io.flexconnect.storage.TelemetryRow> out = new java.util.ArrayList<>(rows.size());
           for (Row row : rows) {
             Double value = row.getDouble("value");
             out.add(new io.flexconnect.storage.TelemetryRow(deviceId, row.getString("signal"), row.getLong("t"),

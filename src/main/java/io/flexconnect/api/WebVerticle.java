@@ -1,5 +1,9 @@
 package io.flexconnect.api;
 
+import io.flexconnect.auth.ApiKeyAuthHandler;
+import io.flexconnect.auth.ApiKeyException;
+import io.flexconnect.auth.ApiKeyStore;
+import io.flexconnect.auth.ApiPrincipal;
 import io.flexconnect.can.CanAddresses;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.SubscriptionStatus;
@@ -14,12 +18,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * REST API ({@code /api/v1}) and health endpoint. Errors are {@code application/problem+json}
  * with a detail a client developer can act on.
+ *
+ * <p>Everything below {@code /api/} requires an API key ({@link ApiKeyAuthHandler}; 401 without a
+ * valid one) and is scoped to the key's tenant: another tenant's device is answered exactly as an
+ * unknown one (404), so a key cannot even learn which device ids other tenants use. {@code /health}
+ * stays open for load balancers and container health checks.
  */
 public final class WebVerticle extends VerticleBase {
   /** Any body in, the Prometheus text exposition of the platform's meters out. */
@@ -29,6 +39,7 @@ public final class WebVerticle extends VerticleBase {
   private static final int DEFAULT_LIMIT = 1000;
   /** 9999-12-31T23:59:59.999Z: the open end of a range, within PostgreSQL's timestamp range. */
   private static final long END_OF_TIME_MS = 253_402_300_799_999L;
+  static final String STREAM_PATH = "/api/v1/stream";
 
   private final HttpConfig config;
   private final DatabaseConfig database;
@@ -54,17 +65,23 @@ public final class WebVerticle extends VerticleBase {
     pool = Database.pool(vertx, database, 0);
     queries = new TelemetryQueries(pool);
     Router router = Router.router(vertx);
-    stream = new LiveStream(vertx, queries, config.streamQueueBytes(), config.maxRowsPerResponse());
+    ApiKeyStore keys = new ApiKeyStore(pool);
+    stream = new LiveStream(vertx, queries, keys::inactive, config.streamQueueBytes(), config.maxRowsPerResponse());
     stream.start();
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(ctx -> vertx.eventBus().<String>request(METRICS_SCRAPE, "")
         .onSuccess(reply -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(reply.body()))
         .onFailure(ctx::fail));
-    router.get("/api/v1/stream").handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(stream::accept)
-        .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage()))));
-    router.get("/api/v1/devices").handler(ctx -> respond(ctx, queries.devices().map(d -> new JsonObject().put("devices", d))));
+    router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
+    router.get(STREAM_PATH).handler(ctx -> {
+      ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
+      ctx.request().toWebSocket()
+          .onSuccess(ws -> stream.accept(ws, principal))
+          .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage())));
+    });
+    router.get("/api/v1/devices").handler(ctx -> respond(ctx, queries.devices(tenant(ctx))
+        .map(d -> new JsonObject().put("devices", d))));
     router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
     router.get("/api/v1/rejected").handler(this::rejected);
@@ -72,7 +89,7 @@ public final class WebVerticle extends VerticleBase {
     router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(new RedecodeHandler(queries)::handle);
     if (provisioning != null) {
-      new DeviceRoutes(provisioning.create(vertx, pool)).mount(router);
+      new DeviceRoutes(provisioning.create(vertx, pool), queries).mount(router);
     }
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
@@ -106,7 +123,7 @@ public final class WebVerticle extends VerticleBase {
     if (from >= to) {
       throw ApiException.badRequest("from must be before to");
     }
-    respond(ctx, requireDevice(deviceId)
+    respond(ctx, requireDevice(ctx, deviceId)
         .compose(v -> queries.telemetry(deviceId, signal, from, to, limit, order.equals("desc")))
         .map(points -> new JsonObject()
             .put("device_id", deviceId)
@@ -120,20 +137,22 @@ public final class WebVerticle extends VerticleBase {
 
   private void latest(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    respond(ctx, requireDevice(deviceId).compose(v -> queries.latest(deviceId))
+    respond(ctx, requireDevice(ctx, deviceId).compose(v -> queries.latest(deviceId))
         .map(signals -> new JsonObject().put("device_id", deviceId).put("signals", signals)));
   }
 
   private void unknownFrames(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    respond(ctx, requireDevice(deviceId)
+    respond(ctx, requireDevice(ctx, deviceId)
         .compose(v -> vertx.eventBus().<JsonObject>request(CanAddresses.UNKNOWN_FRAMES, deviceId))
         .map(reply -> new JsonObject().put("device_id", deviceId).put("unknown_ids", reply.body())));
   }
 
   private void rejected(RoutingContext ctx) {
     String reason = ctx.request().getParam("reason");
-    respond(ctx, queries.rejected(reason, limit(ctx)).map(r -> new JsonObject().put("rejected", r)));
+    ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
+    respond(ctx, queries.rejected(principal.tenantId(), principal.operator(), reason, limit(ctx))
+        .map(r -> new JsonObject().put("rejected", r)));
   }
 
   private void health(RoutingContext ctx) {
@@ -151,10 +170,20 @@ public final class WebVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> requireDevice(String deviceId) {
-    return queries.deviceExists(deviceId).compose(exists -> exists
+  private Future<Void> requireDevice(RoutingContext ctx, String deviceId) {
+    return requireDevice(queries, tenant(ctx), deviceId);
+  }
+
+  /** Succeeds when the device is the tenant's; 404 otherwise, the same answer for every other case. */
+  static Future<Void> requireDevice(TelemetryQueries queries, String tenantId, String deviceId) {
+    return queries.deviceOfTenant(tenantId, deviceId).compose(mine -> mine
         ? Future.succeededFuture()
         : Future.failedFuture(ApiException.notFound("no device '" + deviceId + "'")));
+  }
+
+  /** The tenant of the request's API key. */
+  static String tenant(RoutingContext ctx) {
+    return ApiKeyAuthHandler.principal(ctx).tenantId();
   }
 
   private long optionalTime(RoutingContext ctx, String name, long fallback) {
@@ -185,6 +214,13 @@ public final class WebVerticle extends VerticleBase {
 
   private void failure(RoutingContext ctx) {
     Throwable err = ctx.failure();
+    if (err instanceof ApiKeyException key && key.unauthenticated()) {
+      // RFC 6750: a presented but unusable key is "invalid_token"; a missing one gets no error code.
+      ctx.response().putHeader("www-authenticate", key.kind() == ApiKeyException.Kind.INVALID
+          ? "Bearer realm=\"flexconnect\", error=\"invalid_token\"" : "Bearer realm=\"flexconnect\"");
+      problem(ctx, new ApiException(401, "Unauthorized", key.getMessage()));
+      return;
+    }
     if (err instanceof ApiException api) {
       problem(ctx, api);
       return;

@@ -36,7 +36,8 @@ final class CliDatabase {
         Throwable cause = e.getCause();
         boolean expected = cause instanceof UserError
             || cause instanceof io.flexconnect.device.DeviceRegistry.DeviceException
-            || cause instanceof io.vertx.core.eventbus.ReplyException;
+            || cause instanceof io.vertx.core.eventbus.ReplyException
+            || ApiKeyCli.expected(cause);
         err.println("error: " + (expected ? cause.getMessage() : cause.toString()));
         return 1;
       } finally {

@@ -17,6 +17,7 @@ import java.util.Map;
  * java -jar flexconnect.jar device add ID [...]    register a device
  * java -jar flexconnect.jar device provision ID    register a device with a client certificate
  * java -jar flexconnect.jar pki server-cert ...    certificates for an external mTLS broker
+ * java -jar flexconnect.jar apikey create ...      an API key of a tenant for REST and the live stream
  * java -jar flexconnect.jar config                 print the effective configuration keys
  * </pre>
  *
@@ -34,10 +35,11 @@ public final class Main {
         decode --dbc FILE [--dbc BUS=FILE ...] [--candump | --frame ID#HEX ...] [INPUT]
                                decode CAN frames offline to JSON lines (decode --help for more)
       %s
+      %s
         env                    list the environment variables that override configuration
         help                   this text
       """.formatted(DeviceCli.USAGE.indent(2).stripTrailing() + "\n" + RedecodeCli.USAGE.indent(2).stripTrailing(),
-          PkiCli.USAGE.indent(2).stripTrailing());
+          PkiCli.USAGE.indent(2).stripTrailing(), ApiKeyCli.USAGE.indent(2).stripTrailing());
 
   private Main() {}
 
@@ -67,6 +69,7 @@ public final class Main {
         case "device" -> DeviceCli.run(args, config, out, err);
         case "redecode" -> RedecodeCli.run(args, config, out, err);
         case "pki" -> PkiCli.run(args, config, out, err);
+        case "apikey" -> ApiKeyCli.run(args, config, out, err);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
           yield 2;

@@ -4,7 +4,11 @@ import io.flexconnect.broker.BrokerConfig;
 import io.flexconnect.broker.BrokerTls;
 import io.flexconnect.broker.DeviceCertificateAuthorizer;
 import io.flexconnect.broker.EmbeddedBrokerVerticle;
+import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.mqtt.MqttIngestConfig;
+import io.flexconnect.storage.Database;
+import io.flexconnect.storage.DatabaseConfig;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,10 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code run} command: brings up the embedded parts the configuration asks for (database,
  * broker), deploys the platform, prints where everything listens, and serves until the JVM is
- * asked to stop.
+ * asked to stop. On the first zero-config start (embedded database) it also creates an API key for
+ * tenant {@value #DEFAULT_TENANT} (an operator's key: whoever started the platform runs it) and
+ * prints it, once.
  */
 final class PlatformRunner {
   private static final Logger log = LoggerFactory.getLogger(PlatformRunner.class);
+  static final String DEFAULT_TENANT = "default";
 
   private PlatformRunner() {}
 
@@ -29,8 +36,11 @@ final class PlatformRunner {
     Infrastructure infra = Infrastructure.database(configured);
     Vertx vertx = Vertx.vertx();
     Running running;
+    DefaultApiKey apiKey;
     try {
       running = start(vertx, infra.config()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      apiKey = defaultApiKey(vertx, infra.config().db(), configured.db().isEmbedded())
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.error("Flexconnect could not start: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
       vertx.close();
@@ -38,7 +48,7 @@ final class PlatformRunner {
       return 1;
     }
     out.print(Banner.text(running.platform().config(), running.platform().httpPort(),
-        infra.startedEmbeddedDatabase(), running.broker() != null, running.platform().deviceEndpoint()));
+        infra.startedEmbeddedDatabase(), running.broker() != null, running.platform().deviceEndpoint(), apiKey));
     out.flush();
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -109,6 +119,41 @@ final class PlatformRunner {
     String host = config.pki().hostList().isEmpty() ? "localhost" : config.pki().hostList().get(0);
     return broker.actualTlsPort() > 0 ? "mqtts://" + host + ":" + broker.actualTlsPort()
         : "mqtt://" + host + ":" + broker.actualPort();
+  }
+
+  /**
+   * The API key of tenant {@value #DEFAULT_TENANT}: created when {@code create} (zero-config: the
+   * embedded database) and the tenant never had one, so a new user can query at once; a revoked
+   * first key is never replaced behind the user's back. Otherwise only how many are active.
+   */
+  static Future<DefaultApiKey> defaultApiKey(Vertx vertx, DatabaseConfig db, boolean create) {
+    Pool pool = Database.pool(vertx, db, 1);
+    ApiKeyStore store = new ApiKeyStore(pool);
+    Future<DefaultApiKey> created = create
+        ? store.createFirst(DEFAULT_TENANT, "created on first start", true)
+            .map(first -> first.map(c -> new DefaultApiKey(c.info().id(), c.key(), 1)).orElse(null))
+        : Future.succeededFuture(null);
+    return created.compose(key -> key != null ? Future.succeededFuture(key)
+            : store.activeCount(DEFAULT_TENANT).map(n -> new DefaultApiKey(null, null, n)))
+        .onSuccess(key -> {
+          if (key.key() != null) {
+            log.info("Created API key {} of tenant {} (printed once in the start banner)", key.id(), DEFAULT_TENANT);
+          }
+        })
+        .eventually(pool::close);
+  }
+
+  /**
+   * The banner's API-key line.
+   *
+   * @param key the key created now (printed once), or null
+   * @param active keys of tenant default accepted now
+   */
+  record DefaultApiKey(String id, String key, int active) {
+    @Override
+    public String toString() {
+      return "DefaultApiKey[id=" + id + ", active=" + active + "]";
+    }
   }
 
   /** A started platform and, in zero-config mode, its embedded broker. */

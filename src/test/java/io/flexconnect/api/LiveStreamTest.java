@@ -50,7 +50,9 @@ class LiveStreamTest {
 
     static Client connect(WebSocketClient with) {
       List<JsonObject> received = new CopyOnWriteArrayList<>();
-      WebSocket ws = Await.result(with.connect(fx.platform.httpPort(), "127.0.0.1", "/api/v1/stream"));
+      WebSocket ws = Await.result(with.connect(new io.vertx.core.http.WebSocketConnectOptions()
+          .setPort(fx.platform.httpPort()).setHost("127.0.0.1").setURI("/api/v1/stream")
+          .addHeader("authorization", "Bearer " + fx.http.apiKey())));
       ws.textMessageHandler(text -> received.add(new JsonObject(text)));
       return new Client(ws, received);
     }

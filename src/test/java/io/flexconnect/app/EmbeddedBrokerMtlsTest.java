@@ -11,6 +11,7 @@ import io.flexconnect.testing.DeviceFiles;
 import io.flexconnect.testing.Http;
 import io.flexconnect.testing.MtlsDevice;
 import io.flexconnect.testing.PlatformFixture;
+import io.flexconnect.testing.TestApiKeys;
 import io.flexconnect.testing.TestDatabase;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.Future;
@@ -57,7 +58,8 @@ class EmbeddedBrokerMtlsTest {
     env.put("FLEXCONNECT_STORAGE_BATCH_INTERVAL_MS", "10");
     vertx = Vertx.vertx();
     running = Await.result(PlatformRunner.start(vertx, new ConfigLoader().load(null, env)));
-    http = new Http(running.platform().httpPort());
+    http = new Http(running.platform().httpPort(),
+        TestApiKeys.create(vertx, running.platform().config().db(), "default"));
   }
 
   @AfterAll

@@ -51,7 +51,8 @@ class ProvisioningTest {
 
   @Test
   void verifiesThatProvisioningReturnsTheGuidesFilesAsPemChainingToTheCaWithAMatchingKey() throws Exception {
-    Http.BinaryResponse response = post("/api/v1/devices", new JsonObject().put("device_id", "prov-0001").put("tenant_id", "acme"), null);
+    Http.BinaryResponse response = fx.http.withKey(fx.createApiKey("acme")).post("/api/v1/devices",
+        new JsonObject().put("device_id", "prov-0001").put("tenant_id", "acme").encode(), null);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.contentType()).startsWith("application/json");

@@ -7,6 +7,7 @@ import io.flexconnect.testing.DeviceFiles;
 import io.flexconnect.testing.Http;
 import io.flexconnect.testing.MtlsDevice;
 import io.flexconnect.testing.PlatformFixture;
+import io.flexconnect.testing.TestApiKeys;
 import io.flexconnect.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -36,7 +37,8 @@ class TlsOnlyBrokerTest {
         "FLEXCONNECT_PKI_DIR", PlatformFixture.tempDir("flexconnect-pki-tls-only").toString());
     vertx = Vertx.vertx();
     running = Await.result(PlatformRunner.start(vertx, new ConfigLoader().load(null, env)));
-    http = new Http(running.platform().httpPort());
+    http = new Http(running.platform().httpPort(),
+        TestApiKeys.create(vertx, running.platform().config().db(), "default"));
   }
 
   @AfterAll

@@ -65,7 +65,12 @@ class ZeroConfigRunTest {
     mosquittoPub(port, "flexconnect/demo-0001/json", messages.resolve("seed-json.json"));
     mosquittoPub(port, "flexconnect/mqtt_topic", messages.resolve("seed-json-compressed.json"));
 
-    Http http = new Http(running.platform().httpPort());
+    ByteArrayOutputStream created = new ByteArrayOutputStream();
+    assertThat(Main.run(List.of("apikey", "create", "--tenant", "default"), env,
+        new PrintStream(created, true, StandardCharsets.UTF_8), System.err)).isZero();
+    String key = created.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("key:"))
+        .map(l -> l.substring(4).trim()).findFirst().orElseThrow();
+    Http http = new Http(running.platform().httpPort(), key);
     JsonArray signals = Await.until("the seed values", Duration.ofSeconds(20), () -> {
       JsonArray s = http.get("/api/v1/devices/demo-0001/latest").json().getJsonArray("signals");
       return s.size() == 2 ? s : null;

@@ -22,6 +22,7 @@ public final class PlatformFixture implements AutoCloseable {
   public final Mosquitto broker;
   public final String dbUrl;
   public final Platform platform;
+  /** A client with an operator's API key of tenant {@code default} (as the first start creates). */
   public final Http http;
   private final FlexconnectConfig config;
 
@@ -31,7 +32,7 @@ public final class PlatformFixture implements AutoCloseable {
     this.dbUrl = dbUrl;
     this.platform = platform;
     this.config = config;
-    this.http = new Http(platform.httpPort());
+    this.http = new Http(platform.httpPort(), TestApiKeys.create(vertx, config.db(), "default", true));
   }
 
   public static PlatformFixture start(String name, Map<String, String> extraEnv) throws Exception {
@@ -79,14 +80,29 @@ public final class PlatformFixture implements AutoCloseable {
     return Await.result(vertx.eventBus().<SubscriptionStatus>request(MqttAddresses.STATUS, "")).body();
   }
 
-  /** Registers a device with a known token. */
+  /** Registers a device of tenant {@code default} with a known token. */
   public void addDevice(String deviceId, String token) {
+    addDevice(deviceId, "default", token);
+  }
+
+  /** Registers a device of a tenant with a known token. */
+  public void addDevice(String deviceId, String tenantId, String token) {
     Pool pool = Database.pool(vertx, config.db(), 1);
     try {
-      Await.result(new DeviceRegistry(pool).add(deviceId, "default", token));
+      Await.result(new DeviceRegistry(pool).add(deviceId, tenantId, token));
     } finally {
       Await.result(pool.close());
     }
+  }
+
+  /** A new API key of the tenant, created the way the {@code apikey create} command creates it. */
+  public String createApiKey(String tenantId) {
+    return TestApiKeys.create(vertx, config.db(), tenantId);
+  }
+
+  /** Revokes an API key (by its id, the part after {@code fxk_}). */
+  public void revokeApiKey(String key) {
+    TestApiKeys.revoke(vertx, config.db(), key);
   }
 
   public TestPublisher publisher(String clientId) {
