@@ -1,6 +1,7 @@
 package io.flexconnect.api;
 
 import io.flexconnect.auth.ApiPrincipal;
+import io.flexconnect.rules.AlertsVerticle;
 import io.flexconnect.storage.StorageAddresses;
 import io.flexconnect.storage.TelemetryBatch;
 import io.flexconnect.storage.TelemetryRow;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * ← {"type": "subscribed", ...}
  * ← {"type": "points", "device_id": "demo-0001", "points": [{"signal", "timestamp", "value", "label"?, "tags",
  *                                                           "late"?: true}], "replay"?: true}
+ * → {"op": "subscribe", "devices": ["demo-0001"], "alerts": true}   (alert transitions too)
+ * ← {"type": "alert", "state": "firing", "rule_id", "device_id", "signal", "severity", "message", ...}
  * ← {"type": "lagged", "missed": 120}        (points messages are split to stay under 64 KB)
  * → {"op": "unsubscribe", "devices": ["demo-0001"]}      (no devices: everything)
  * </pre>
@@ -87,6 +90,7 @@ final class LiveStream {
 
   void start() {
     consumer = vertx.eventBus().localConsumer(StorageAddresses.COMMITTED, msg -> publish(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(AlertsVerticle.ALERTS, msg -> publishAlert(msg.body()));
     vertx.setPeriodic(KEY_CHECK_MS, id -> closeRevoked());
   }
 
@@ -147,6 +151,26 @@ final class LiveStream {
         })
         .otherwise(err -> {
           log.warn("Live stream: a batch could not be delivered: {}", err.toString());
+          return null;
+        });
+  }
+
+  /** An alert transition, to the clients that subscribed to alerts of its device (in order with points). */
+  private void publishAlert(JsonObject alert) {
+    if (clients.isEmpty()) {
+      return;
+    }
+    String device = alert.getString("device_id");
+    delivered = delivered
+        .compose(v -> resolveTenants(Set.of(device)))
+        .map(v -> {
+          for (Client client : clients) {
+            client.sendAlert(device, tenantOf.get(device), alert);
+          }
+          return (Void) null;
+        })
+        .otherwise(err -> {
+          log.warn("Live stream: an alert could not be delivered: {}", err.toString());
           return null;
         });
   }
@@ -288,14 +312,23 @@ final class LiveStream {
           error("signals: " + e.getMessage());
           return null;
         }
+        if (Boolean.TRUE.equals(request.getBoolean("alerts"))) {
+          filter.subscribeAlerts();
+        }
         subscribed(devices, since);
         return null;
       });
     }
 
+    void sendAlert(String device, String deviceTenant, JsonObject alert) {
+      if (filter.wantsAlerts() && filter.wantsDevice(device, tenantId.equals(deviceTenant))) {
+        write(alert);
+      }
+    }
+
     private void subscribed(List<String> devices, Long since) {
       write(new JsonObject().put("type", "subscribed").put("devices", new JsonArray(devices))
-          .put("signals", new JsonArray(filter.signalGlobs())));
+          .put("signals", new JsonArray(filter.signalGlobs())).put("alerts", filter.wantsAlerts()));
       if (since != null) {
         for (String device : devices) {
           if (!device.equals("*")) {

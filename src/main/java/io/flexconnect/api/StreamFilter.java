@@ -15,6 +15,7 @@ final class StreamFilter {
   private boolean allDevices;
   private final List<String> signalGlobs = new ArrayList<>();
   private final List<Glob> signals = new ArrayList<>();
+  private boolean alerts;
 
   void subscribe(List<String> deviceIds, List<String> signalGlobs) {
     for (String d : deviceIds) {
@@ -32,9 +33,19 @@ final class StreamFilter {
     }
   }
 
+  /** Alert transitions of the subscribed devices are sent too. */
+  void subscribeAlerts() {
+    alerts = true;
+  }
+
+  boolean wantsAlerts() {
+    return alerts;
+  }
+
   /** Unsubscribes the given devices, or everything when none are given. */
   void unsubscribe(List<String> deviceIds) {
     if (deviceIds.isEmpty()) {
+      alerts = false;
       devices.clear();
       allDevices = false;
       signalGlobs.clear();

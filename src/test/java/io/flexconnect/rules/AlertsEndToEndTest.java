@@ -74,6 +74,14 @@ class AlertsEndToEndTest {
     watcher.publishHandler(m -> onMqtt.add(new JsonObject(m.payload().toString())));
     Await.result(watcher.connect(fx.broker.port(), "127.0.0.1")
         .compose(ack -> watcher.subscribe("flexconnect/alert-0001/alerts", MqttQoS.AT_LEAST_ONCE.value())));
+    List<JsonObject> onStream = new CopyOnWriteArrayList<>();
+    io.vertx.core.http.WebSocket ws = Await.result(fx.vertx.createWebSocketClient().connect(
+        new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(fx.platform.httpPort())
+            .setURI("/api/v1/stream").addHeader("authorization", "Bearer " + fx.http.apiKey())));
+    ws.textMessageHandler(text -> onStream.add(new JsonObject(text)));
+    Await.result(ws.writeTextMessage("{\"op\":\"subscribe\",\"devices\":[\"alert-0001\"],\"signals\":[\"none\"],\"alerts\":true}"));
+    Await.until("the stream subscription", Duration.ofSeconds(10),
+        () -> onStream.stream().anyMatch(m -> "subscribed".equals(m.getString("type"))) ? true : null);
 
     long t = 1_700_000_000_000L;
     try (TestPublisher device = fx.publisher("alert-device")) {
@@ -88,6 +96,12 @@ class AlertsEndToEndTest {
         () -> onMqtt.stream().anyMatch(a -> "resolved".equals(a.getString("state"))) ? true : null);
     assertThat(onMqtt).extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
     assertThat(onBus).extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
+    Await.until("both transitions on the WebSocket", Duration.ofSeconds(10),
+        () -> onStream.stream().filter(m -> "alert".equals(m.getString("type"))).count() == 2 ? true : null);
+    assertThat(onStream).filteredOn(m -> "alert".equals(m.getString("type")))
+        .extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
+    assertThat(onStream).noneMatch(m -> "points".equals(m.getString("type"))); // signals filter "none"
+    Await.result(ws.close());
     JsonObject firing = onMqtt.get(0);
     assertThat(firing.getString("severity")).isEqualTo("critical");
     assertThat(firing.getString("message")).contains("alert-0001").contains("temp").contains("95");
