@@ -1,5 +1,6 @@
 package io.flexconnect.api;
 
+import io.flexconnect.storage.SqlTime;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,6 @@ import java.util.Set;
 /** Read-side SQL of the REST API. Plain SQL that runs the same on PostgreSQL and TimescaleDB. */
 final class TelemetryQueries {
 
-  private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
 
   private final Pool pool;
 
@@ -81,7 +81,7 @@ final class TelemetryQueries {
   Future<JsonArray> telemetry(String deviceId, String signal, long fromMs, long toMs, int limit, boolean descending) {
     String order = descending ? "DESC" : "ASC";
     String sql = "SELECT signal, ts, value, value_text, tags, received_at FROM telemetry "
-        + "WHERE device_id = $1 AND ts >= " + MS.formatted(2) + " AND ts < " + MS.formatted(3)
+        + "WHERE device_id = $1 AND ts >= " + SqlTime.param(2) + " AND ts < " + SqlTime.param(3)
         + (signal == null ? " AND $4::text IS NULL" : " AND signal = $4")
         + " ORDER BY ts " + order + ", signal LIMIT $5";
     return pool.preparedQuery(sql).execute(Tuple.of(deviceId, fromMs, toMs, signal, limit))
@@ -135,7 +135,7 @@ final class TelemetryQueries {
   Future<List<io.flexconnect.storage.TelemetryRow>> rowsSince(String deviceId, long sinceMs, int limit) {
     return pool.preparedQuery("SELECT signal, (extract(epoch FROM ts) * 1000)::int8 AS t, value, value_text, tags::text AS tags, "
             + "(extract(epoch FROM received_at) * 1000)::int8 AS r FROM telemetry "
-            + "WHERE device_id = $1 AND ts >= " + MS.formatted(2) + " ORDER BY ts, signal LIMIT $3")
+            + "WHERE device_id = $1 AND ts >= " + SqlTime.param(2) + " ORDER BY ts, signal LIMIT $3")
         .execute(Tuple.of(deviceId, sinceMs, limit))
         .map(rows -> {
           List<io.flexconnect.storage.TelemetryRow> out = new java.util.ArrayList<>(rows.size());

@@ -7,7 +7,8 @@ import java.time.format.DateTimeParseException;
 /** Parses query-string times: epoch milliseconds or ISO-8601 ({@code 2021-06-01T11:43:20Z}). */
 public final class TimeParam {
   private static final long MIN_MS = 0L;
-  private static final long MAX_MS = 253_402_300_799_999L;
+  /** 9999-12-31T23:59:59.999Z: the open end of a range, within PostgreSQL's timestamp range. */
+  static final long MAX_MS = 253_402_300_799_999L;
 
   private TimeParam() {}
 

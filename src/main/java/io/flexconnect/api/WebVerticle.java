@@ -37,8 +37,6 @@ public final class WebVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
   private static final int DEFAULT_LIMIT = 1000;
-  /** 9999-12-31T23:59:59.999Z: the open end of a range, within PostgreSQL's timestamp range. */
-  private static final long END_OF_TIME_MS = 253_402_300_799_999L;
   static final String STREAM_PATH = "/api/v1/stream";
 
   private final HttpConfig config;
@@ -114,7 +112,7 @@ public final class WebVerticle extends VerticleBase {
     String deviceId = ctx.pathParam("deviceId");
     String signal = ctx.request().getParam("signal");
     long from = optionalTime(ctx, "from", 0L);
-    long to = optionalTime(ctx, "to", END_OF_TIME_MS);
+    long to = optionalTime(ctx, "to", TimeParam.MAX_MS);
     int limit = limit(ctx);
     String order = ctx.request().getParam("order", "asc");
     if (!order.equals("asc") && !order.equals("desc")) {

@@ -1,5 +1,6 @@
 package io.flexconnect.can;
 
+import io.flexconnect.storage.SqlTime;
 import io.flexconnect.can.CanConfig.DbcMapping;
 import io.flexconnect.can.DbcFiles.LoadedDbc;
 import io.flexconnect.codec.Decoded;
@@ -35,21 +36,20 @@ import java.util.Map;
  */
 public final class Redecoder {
   private static final int PAGE = 500;
-  private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
 
   private static final String DELETE_DERIVED = """
       DELETE FROM telemetry t USING device_signals s
       WHERE t.device_id = $1 AND t.ts >= %s AND t.ts < %s
         AND s.device_id = t.device_id AND s.signal = t.signal AND s.source = 'can'
         AND ($4::text[] IS NULL OR t.tags->>'bus' = ANY($4::text[]))
-      """.formatted(MS.formatted(2), MS.formatted(3));
+      """.formatted(SqlTime.param(2), SqlTime.param(3));
 
   private static final String SELECT_MESSAGES = """
       SELECT points, (extract(epoch FROM received_at) * 1000)::int8 AS received_ms
       FROM can_messages
       WHERE device_id = $1 AND last_ts >= %s AND first_ts < %s
       ORDER BY first_ts, digest
-      """.formatted(MS.formatted(2), MS.formatted(3));
+      """.formatted(SqlTime.param(2), SqlTime.param(3));
 
   private final Vertx vertx;
   private final Pool pool;
@@ -181,7 +181,7 @@ public final class Redecoder {
     return filesStored
         .compose(r -> conn.preparedQuery("""
                 INSERT INTO redecode_runs (device_id, from_ts, to_ts, dbc, messages, frames, rows_deleted, rows_written)
-                VALUES ($1, %s, %s, $4, $5, $6, $7, $8)""".formatted(MS.formatted(2), MS.formatted(3)))
+                VALUES ($1, %s, %s, $4, $5, $6, $7, $8)""".formatted(SqlTime.param(2), SqlTime.param(3)))
             .execute(Tuple.of(request.deviceId(), request.fromMs(), request.toMs(), applied, t.messages, t.frames,
                 t.rowsDeleted, t.rowsWritten)))
         .mapEmpty();

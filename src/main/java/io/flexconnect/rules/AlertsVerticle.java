@@ -1,5 +1,6 @@
 package io.flexconnect.rules;
 
+import io.flexconnect.storage.SqlTime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.OutboundMessage;
@@ -52,7 +53,6 @@ public final class AlertsVerticle extends VerticleBase {
   private static final long TICK_MS = 1000;
   private static final long PERSIST_MS = 5000;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String MS = "timestamptz 'epoch' + $%d * interval '1 millisecond'";
   private static final String UPSERT = """
       INSERT INTO alerts (tenant_id, device_id, rule_id, rule_name, severity, state, opened_at, closed_at,
                           peak_value, message)
@@ -61,10 +61,10 @@ public final class AlertsVerticle extends VerticleBase {
       ON CONFLICT (rule_id, device_id, opened_at) DO UPDATE SET
         state = EXCLUDED.state, closed_at = EXCLUDED.closed_at, peak_value = EXCLUDED.peak_value,
         message = EXCLUDED.message, severity = EXCLUDED.severity
-      """.formatted(MS.formatted(5), MS.formatted(6));
+      """.formatted(SqlTime.param(5), SqlTime.param(6));
   private static final String DELETE_CANCELLED = """
       DELETE FROM alerts WHERE rule_id = $2 AND device_id = $1 AND opened_at = %s AND state = 'pending'
-      """.formatted(MS.formatted(3));
+      """.formatted(SqlTime.param(3));
   private static final String SAVE_STATES = """
       INSERT INTO alert_state (device_id, snapshot, updated_at)
       SELECT d, s::jsonb, now() FROM unnest($1::text[], $2::text[]) AS u(d, s)

@@ -19,7 +19,6 @@ import java.util.Map;
  */
 public final class TelemetryStatements {
 
-  private static final String MS = "timestamptz 'epoch' + %s * interval '1 millisecond'";
 
   private static final String INSERT_TELEMETRY = """
       INSERT INTO telemetry (device_id, signal, ts, value, value_text, tags, received_at)
@@ -29,7 +28,7 @@ public final class TelemetryStatements {
       ON CONFLICT (device_id, signal, ts) DO UPDATE
         SET value = EXCLUDED.value, value_text = EXCLUDED.value_text,
             tags = EXCLUDED.tags, received_at = EXCLUDED.received_at
-      """.formatted(MS.formatted("t"), MS.formatted("r"));
+      """.formatted(SqlTime.fromEpochMs("t"), SqlTime.fromEpochMs("r"));
 
   // Latest value per signal: only a newer (or equal) device timestamp replaces the stored one.
   private static final String UPSERT_SIGNALS = """
@@ -48,20 +47,20 @@ public final class TelemetryStatements {
         tags = CASE WHEN EXCLUDED.ts >= ds.ts THEN EXCLUDED.tags ELSE ds.tags END,
         received_at = CASE WHEN EXCLUDED.ts >= ds.ts THEN EXCLUDED.received_at ELSE ds.received_at END,
         ts = GREATEST(EXCLUDED.ts, ds.ts)
-      """.formatted(MS.formatted("t"), MS.formatted("r"), "EXCLUDED.first_ts", MS.formatted("ft"));
+      """.formatted(SqlTime.fromEpochMs("t"), SqlTime.fromEpochMs("r"), "EXCLUDED.first_ts", SqlTime.fromEpochMs("ft"));
 
   private static final String TOUCH_DEVICES = """
       UPDATE devices d SET last_seen = x.seen
       FROM (SELECT dev, %s AS seen FROM unnest($1::text[], $2::int8[]) AS u(dev, r)) x
       WHERE d.device_id = x.dev AND (d.last_seen IS NULL OR d.last_seen < x.seen)
-      """.formatted(MS.formatted("r"));
+      """.formatted(SqlTime.fromEpochMs("r"));
 
   private static final String INSERT_CAN_MESSAGES = """
       INSERT INTO can_messages (device_id, first_ts, last_ts, received_at, digest, points)
       SELECT d, %s, %s, %s, sha256(p), p
       FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::bytea[]) AS u(d, f, l, r, p)
       ON CONFLICT DO NOTHING
-      """.formatted(MS.formatted("f"), MS.formatted("l"), MS.formatted("r"));
+      """.formatted(SqlTime.fromEpochMs("f"), SqlTime.fromEpochMs("l"), SqlTime.fromEpochMs("r"));
 
   private static final String INSERT_REJECTED = """
       INSERT INTO rejected_messages (received_at, topic, reason, detail, device_id, payload_size, payload_head)
