@@ -86,6 +86,7 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/devices/:deviceId/can/unknown").handler(this::unknownFrames);
     router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(new RedecodeHandler(queries)::handle);
+    new RulesHandler(vertx, pool, queries).mount(router);
     if (provisioning != null) {
       new DeviceRoutes(provisioning.create(vertx, pool), queries).mount(router);
     }

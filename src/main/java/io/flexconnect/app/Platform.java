@@ -90,7 +90,7 @@ public final class Platform {
         .compose(id -> vertx.deployVerticle(new SignalExtractionVerticle(config.can())))
         .compose(id -> vertx.deployVerticle(new RedecodeVerticle(config.can(), db),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
-        .compose(id -> vertx.deployVerticle(new ProcessingVerticle(config.processing())))
+        .compose(id -> vertx.deployVerticle(new ProcessingVerticle(config.processing(), db)))
         .compose(id -> vertx.deployVerticle(new AlertsVerticle(config.processing(), db)))
         .compose(id -> vertx.deployVerticle(new WebhookVerticle(config.processing())))
         .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage(), metrics)))

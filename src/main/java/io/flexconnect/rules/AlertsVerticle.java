@@ -23,8 +23,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -76,6 +74,7 @@ public final class AlertsVerticle extends VerticleBase {
   private final Map<String, DeviceAlerts> devices = new HashMap<>();
   private final Set<String> dirty = new HashSet<>();
   private CompiledAlertRules rules;
+  private JsonObject document;
   private Pool pool;
 
   public AlertsVerticle(ProcessingConfig config, DatabaseConfig database) {
@@ -85,15 +84,20 @@ public final class AlertsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    if (config.alertsFile().isBlank()) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(this::load).compose(compiled -> {
-      rules = compiled;
-      pool = Database.pool(vertx, database, 1);
+    pool = Database.pool(vertx, database, 1);
+    return RuleSets.effective(vertx, pool, RuleSets.ALERTS, config.alertsFile()).compose(text -> {
+      document = new JsonObject(text);
+      rules = compile(text);
       return restoreStates();
     }).map(restored -> {
       vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.COMMITTED, msg -> onCommitted(msg.body()));
+      vertx.eventBus().localConsumer(RuleSets.DOCUMENT + RuleSets.ALERTS, msg -> msg.reply(document));
+      vertx.eventBus().<JsonObject>consumer(RuleSets.CHANGED, msg -> {
+        if (RuleSets.ALERTS.equals(msg.body().getString("kind"))) {
+          document = msg.body().getJsonObject("document");
+          replaceRules(compile(document.encode()));
+        }
+      });
       vertx.setPeriodic(TICK_MS, id -> tick());
       vertx.setPeriodic(PERSIST_MS, id -> persist());
       return null;
@@ -105,15 +109,22 @@ public final class AlertsVerticle extends VerticleBase {
     return pool == null ? Future.succeededFuture() : persist().eventually(pool::close);
   }
 
-  private CompiledAlertRules load() throws Exception {
-    Path file = Path.of(config.alertsFile());
+  private CompiledAlertRules compile(String document) {
     try {
-      CompiledAlertRules compiled = AlertCompiler.compileJson(Files.readString(file));
-      log.info("{} alert rules loaded from {}", compiled.size(), file);
+      CompiledAlertRules compiled = AlertCompiler.compileJson(document);
+      log.info("{} alert rules in force", compiled.size());
       return compiled;
     } catch (AlertConfigException e) {
-      throw new IllegalStateException(file + ": " + e.getMessage(), e);
+      throw new IllegalStateException((config.alertsFile().isBlank() ? "saved alert rules" : config.alertsFile())
+          + ": " + e.getMessage(), e);
     }
+  }
+
+  /** New rules keep the state of the rules that stay (an open incident stays open); removed ones end. */
+  private void replaceRules(CompiledAlertRules replacement) {
+    rules = replacement;
+    devices.replaceAll((device, alerts) -> replacement.restore(alerts.snapshot()));
+    dirty.addAll(devices.keySet());
   }
 
   /** Brings back every device's state machines as they were at the last save. */
@@ -213,7 +224,7 @@ public final class AlertsVerticle extends VerticleBase {
         .onFailure(err -> log.debug("Alert not published to MQTT: {}", err.getMessage()));
   }
 
-  static JsonObject toJson(AlertEvent e) {
+  public static JsonObject toJson(AlertEvent e) {
     return new JsonObject()
         .put("type", "alert")
         .put("state", e.kind().name().toLowerCase())

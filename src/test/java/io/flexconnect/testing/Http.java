@@ -63,6 +63,27 @@ public final class Http {
     }
   }
 
+  /** Any method with an optional JSON body; the answer as text. */
+  public Response send(String method, String path, String json) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+          .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+      if (json != null) {
+        request.header("content-type", "application/json");
+      }
+      if (apiKey != null) {
+        request.header("authorization", "Bearer " + apiKey);
+      }
+      HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body(), null);
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** POSTs a JSON body; the answer as text. */
   public Response post(String path, String json) {
     BinaryResponse r = post(path, json, null);
