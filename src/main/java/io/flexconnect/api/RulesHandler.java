@@ -129,7 +129,7 @@ final class RulesHandler {
     long from = TimeParam.parse("from", String.valueOf(body.getValue("from", 0)));
     long to = TimeParam.parse("to", String.valueOf(body.getValue("to", TimeParam.MAX_MS)));
     JsonObject document = new JsonObject().put("latenessMs", body.getLong("latenessMs", 0L))
-        .put("rules", new JsonArray().add(rule.copy().put("devices", "*")));
+        .put("rules", new JsonArray().add(rule.copy().put("devices", "*").putNull("tenant")));
     CompiledAlertRules rules;
     try {
       rules = AlertCompiler.compileJson(document.encode());

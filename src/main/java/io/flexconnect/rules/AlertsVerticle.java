@@ -73,6 +73,10 @@ public final class AlertsVerticle extends VerticleBase {
   private final DatabaseConfig database;
   private final Map<String, DeviceAlerts> devices = new HashMap<>();
   private final Set<String> dirty = new HashSet<>();
+  /** Device → tenant, for tenant-scoped rules (a device never changes tenant). */
+  private final Map<String, String> tenants = new HashMap<>();
+  /** Batches are evaluated one after the other, each once its devices' tenants are known. */
+  private Future<Void> evaluated = Future.succeededFuture();
   private CompiledAlertRules rules;
   private JsonObject document;
   private Pool pool;
@@ -123,18 +127,20 @@ public final class AlertsVerticle extends VerticleBase {
   /** New rules keep the state of the rules that stay (an open incident stays open); removed ones end. */
   private void replaceRules(CompiledAlertRules replacement) {
     rules = replacement;
-    devices.replaceAll((device, alerts) -> replacement.restore(alerts.snapshot()));
+    devices.replaceAll((device, alerts) -> replacement.restore(alerts.snapshot(), tenants.get(device)));
     dirty.addAll(devices.keySet());
   }
 
   /** Brings back every device's state machines as they were at the last save. */
   private Future<Integer> restoreStates() {
-    return pool.query("SELECT device_id, snapshot::text FROM alert_state").execute().map(rows -> {
+    return pool.query("SELECT a.device_id, a.snapshot::text, d.tenant_id FROM alert_state a "
+        + "LEFT JOIN devices d ON d.device_id = a.device_id").execute().map(rows -> {
       int restored = 0;
       for (Row row : rows) {
         try {
           DeviceAlertsSnapshot snapshot = JSON.readValue(row.getString(1), DeviceAlertsSnapshot.class);
-          devices.put(row.getString(0), rules.restore(snapshot));
+          tenants.put(row.getString(0), row.getString(2) == null ? "" : row.getString(2));
+          devices.put(row.getString(0), rules.restore(snapshot, row.getString(2)));
           restored++;
         } catch (Exception e) {
           log.warn("Alert state of device '{}' not restored: {}", row.getString(0), e.getMessage());
@@ -177,10 +183,37 @@ public final class AlertsVerticle extends VerticleBase {
     for (TelemetryRow row : batch.rows()) {
       byDevice.computeIfAbsent(row.deviceId(), d -> new ArrayList<>()).add(row);
     }
-    byDevice.forEach((device, rows) -> {
-      dirty.add(device);
-      emit(devices.computeIfAbsent(device, rules::newDeviceAlerts).onRows(rows));
+    evaluated = evaluated.compose(v -> resolveTenants(byDevice.keySet())).map(v -> {
+      byDevice.forEach((device, rows) -> {
+        dirty.add(device);
+        DeviceAlerts alerts = devices.computeIfAbsent(device, d -> rules.newDeviceAlerts(d, tenants.get(d)));
+        emit(alerts.onRows(rows));
+      });
+      return (Void) null;
+    }).otherwise(err -> {
+      log.warn("Alerts: a batch could not be evaluated: {}", err.toString());
+      return null;
     });
+  }
+
+  /** Looks up the tenants of devices seen for the first time. */
+  private Future<Void> resolveTenants(Set<String> seen) {
+    List<String> missing = new ArrayList<>();
+    for (String device : seen) {
+      if (!tenants.containsKey(device)) {
+        missing.add(device);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("SELECT device_id, tenant_id FROM devices WHERE device_id = ANY($1)")
+        .execute(Tuple.tuple().addValue(missing.toArray(new String[0])))
+        .map(rows -> {
+          missing.forEach(d -> tenants.put(d, ""));
+          rows.forEach(row -> tenants.put(row.getString(0), row.getString(1)));
+          return (Void) null;
+        });
   }
 
   private void tick() {

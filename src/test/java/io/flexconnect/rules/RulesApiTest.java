@@ -111,6 +111,23 @@ class RulesApiTest {
   }
 
   @Test
+  void verifiesThatATenantScopedRuleAppliesToThatTenantsDevicesOnly() {
+    assertThat(fx.http.send("PUT", "/api/v1/rules/alerts/cold-acme",
+        "{\"tenant\":\"acme\",\"signal\":\"chill\",\"when\":{\"op\":\"<\",\"value\":0}}").status()).isEqualTo(200);
+    assertThat(fx.http.send("PUT", "/api/v1/rules/alerts/cold-default",
+        "{\"tenant\":\"default\",\"signal\":\"chill\",\"when\":{\"op\":\"<\",\"value\":0}}").status()).isEqualTo(200);
+    try (TestPublisher device = fx.publisher("rules-device-4")) {
+      device.publish("flexconnect/rules-0001/json", point(1_700_000_200_000L, "chill", -5));
+      device.publish("flexconnect/rules-0001/json", point(1_700_000_210_000L, "chill", -6));
+    }
+    Await.until("the default tenant's rule", Duration.ofSeconds(20),
+        () -> alertStates("cold-default").contains("firing") ? true : null);
+    assertThat(alertStates("cold-acme")).isEmpty();
+    fx.http.send("DELETE", "/api/v1/rules/alerts/cold-acme", null);
+    fx.http.send("DELETE", "/api/v1/rules/alerts/cold-default", null);
+  }
+
+  @Test
   void verifiesThatChangingRulesTakesAnOperatorKey() {
     Http tenantOnly = fx.http.withKey(fx.createApiKey("default"));
     assertThat(tenantOnly.get("/api/v1/rules/alerts").status()).isEqualTo(200);

@@ -99,7 +99,8 @@ public final class AlertCompiler {
         }
       }
       if (errors.size() == before) {
-        rules.add(new CompiledRule(r.id(), devices, Map.copyOf(tags), r.signal(), signalGlob, when, clear, forMs,
+        rules.add(new CompiledRule(r.id(), r.tenant() == null || r.tenant().isBlank() ? null : r.tenant(), devices,
+            Map.copyOf(tags), r.signal(), signalGlob, when, clear, forMs,
             r.severity() == null || r.severity().isBlank() ? DEFAULT_SEVERITY : r.severity(),
             r.message() == null ? DEFAULT_MESSAGE : r.message()));
       }

@@ -31,6 +31,7 @@ public record AlertConfig(Long latenessMs, List<Rule> rules) {
   /**
    * One rule.
    *
+   * @param tenant optional: the rule applies to this tenant's devices only
    * @param devices glob over device ids
    * @param tags optional: every entry must be among the point's tags
    * @param signal the signal's exact name; for {@code nodata} a glob (any matching signal is data)
@@ -40,8 +41,8 @@ public record AlertConfig(Long latenessMs, List<Rule> rules) {
    * @param severity free text, default {@code warning}
    * @param message template with {@code {device} {signal} {value} {threshold} {peak} {rule} {severity}}
    */
-  public record Rule(String id, String devices, Map<String, String> tags, String signal, Condition when,
-      Condition clear, Long forMs, String severity, String message) {}
+  public record Rule(String id, String tenant, String devices, Map<String, String> tags, String signal,
+      Condition when, Condition clear, Long forMs, String severity, String message) {}
 
   /**
    * A condition. {@code op} is one of {@code > >= < <= == !=} (with {@code value}), {@code inside} /

@@ -14,11 +14,16 @@ public final class CompiledAlertRules {
     this.latenessMs = latenessMs;
   }
 
-  /** Fresh state machines (all {@code OK}) for the rules whose device glob matches {@code deviceId}. */
+  /** Fresh state machines for a device whose tenant is not known: tenant-scoped rules do not apply. */
   public DeviceAlerts newDeviceAlerts(String deviceId) {
+    return newDeviceAlerts(deviceId, null);
+  }
+
+  /** Fresh state machines (all {@code OK}) for the rules whose scope covers the device. */
+  public DeviceAlerts newDeviceAlerts(String deviceId, String tenantId) {
     List<RuleMachine> machines = new ArrayList<>();
     for (CompiledRule r : rules) {
-      if (r.devices.matches(deviceId)) {
+      if (r.covers(deviceId, tenantId)) {
         machines.add(new RuleMachine(r, deviceId, latenessMs));
       }
     }
@@ -31,7 +36,12 @@ public final class CompiledAlertRules {
    * incident (no second {@code FIRING}).
    */
   public DeviceAlerts restore(DeviceAlertsSnapshot snapshot) {
-    DeviceAlerts alerts = newDeviceAlerts(snapshot.deviceId());
+    return restore(snapshot, null);
+  }
+
+  /** {@link #restore(DeviceAlertsSnapshot)} for a device of a known tenant. */
+  public DeviceAlerts restore(DeviceAlertsSnapshot snapshot, String tenantId) {
+    DeviceAlerts alerts = newDeviceAlerts(snapshot.deviceId(), tenantId);
     alerts.restore(snapshot);
     return alerts;
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 final class CompiledRule {
 
   final String id;
+  final String tenant;
   final Glob devices;
   final Map<String, String> tags;
   final String signal;
@@ -17,9 +18,10 @@ final class CompiledRule {
   final String severity;
   final String template;
 
-  CompiledRule(String id, Glob devices, Map<String, String> tags, String signal, Glob signalGlob, Check when,
-      Check clear, long forMs, String severity, String template) {
+  CompiledRule(String id, String tenant, Glob devices, Map<String, String> tags, String signal, Glob signalGlob,
+      Check when, Check clear, long forMs, String severity, String template) {
     this.id = id;
+    this.tenant = tenant;
     this.devices = devices;
     this.tags = tags;
     this.signal = signal;
@@ -29,6 +31,11 @@ final class CompiledRule {
     this.forMs = forMs;
     this.severity = severity;
     this.template = template;
+  }
+
+  /** Whether the rule's scope covers the device (a tenant-scoped rule needs the device's tenant). */
+  boolean covers(String deviceId, String tenantId) {
+    return (tenant == null || tenant.equals(tenantId)) && devices.matches(deviceId);
   }
 
   boolean noData() {
