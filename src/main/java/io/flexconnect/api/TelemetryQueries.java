@@ -78,14 +78,68 @@ final class TelemetryQueries {
   }
 
   /** Raw points of a device in [from, to), oldest first, optionally for one signal. */
-  Future<JsonArray> telemetry(String deviceId, String signal, long fromMs, long toMs, int limit, boolean descending) {
+  Future<JsonArray> telemetry(String deviceId, String[] signals, long fromMs, long toMs, int limit, boolean descending) {
     String order = descending ? "DESC" : "ASC";
     String sql = "SELECT signal, ts, value, value_text, tags, received_at FROM telemetry "
         + "WHERE device_id = $1 AND ts >= " + SqlTime.param(2) + " AND ts < " + SqlTime.param(3)
-        + (signal == null ? " AND $4::text IS NULL" : " AND signal = $4")
+        + " AND ($4::text[] IS NULL OR signal = ANY($4::text[]))"
         + " ORDER BY ts " + order + ", signal LIMIT $5";
-    return pool.preparedQuery(sql).execute(Tuple.of(deviceId, fromMs, toMs, signal, limit))
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(deviceId, fromMs, toMs).addArrayOfString(signals).addInteger(limit))
         .map(TelemetryQueries::points);
+  }
+
+  /** Aggregates that may be asked for, and their SQL over the numeric values of a bucket. */
+  static final java.util.Map<String, String> AGGREGATES = new java.util.LinkedHashMap<>(java.util.Map.of(
+      "avg", "avg(value)", "min", "min(value)", "max", "max(value)", "sum", "sum(value)", "count", "count(value)",
+      "first", "(array_agg(value ORDER BY ts) FILTER (WHERE value IS NOT NULL))[1]",
+      "last", "(array_agg(value ORDER BY ts DESC) FILTER (WHERE value IS NOT NULL))[1]"));
+
+  /**
+   * Numeric values per signal and time bucket ({@code date_bin}, aligned to the epoch: the same on
+   * PostgreSQL and TimescaleDB), oldest first.
+   */
+  Future<JsonArray> aggregate(String deviceId, String[] signals, long fromMs, long toMs, long intervalMs,
+      java.util.List<String> aggregates, int limit) {
+    StringBuilder select = new StringBuilder("SELECT signal, date_bin($6 * interval '1 millisecond', ts, "
+        + "timestamptz 'epoch') AS bucket");
+    for (String a : aggregates) {
+      select.append(", ").append(AGGREGATES.get(a)).append(" AS ").append(a);
+    }
+    String sql = select + " FROM telemetry WHERE device_id = $1 AND ts >= " + SqlTime.param(2) + " AND ts < "
+        + SqlTime.param(3) + " AND ($4::text[] IS NULL OR signal = ANY($4::text[]))"
+        + " GROUP BY signal, bucket ORDER BY bucket, signal LIMIT $5";
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(deviceId, fromMs, toMs).addArrayOfString(signals).addInteger(limit).addLong(intervalMs))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row row : rows) {
+            JsonObject bucket = new JsonObject().put("signal", row.getString("signal"))
+                .put("ts", iso(row.getOffsetDateTime("bucket")))
+                .put("timestamp", row.getOffsetDateTime("bucket").toInstant().toEpochMilli());
+            for (String a : aggregates) {
+              Object v = a.equals("count") ? row.getLong(a) : row.getDouble(a);
+              bucket.put(a, v);
+            }
+            out.add(bucket);
+          }
+          return out;
+        });
+  }
+
+  /** The signal catalogue of a device: name, unit, source and first/last device time. */
+  Future<JsonArray> signals(String deviceId) {
+    return pool.preparedQuery("SELECT signal, source, unit, first_ts, ts FROM device_signals WHERE device_id = $1 "
+            + "ORDER BY signal")
+        .execute(Tuple.of(deviceId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(row -> out.add(new JsonObject().put("signal", row.getString("signal"))
+              .put("source", row.getString("source")).put("unit", row.getString("unit"))
+              .put("first_seen", iso(row.getOffsetDateTime("first_ts")))
+              .put("last_seen", iso(row.getOffsetDateTime("ts")))));
+          return out;
+        });
   }
 
   /** The newest value (by device timestamp) of each signal of a device. */

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -82,6 +83,7 @@ public final class WebVerticle extends VerticleBase {
         .map(d -> new JsonObject().put("devices", d))));
     router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
+    router.get("/api/v1/devices/:deviceId/signals").handler(this::signals);
     router.get("/api/v1/rejected").handler(this::rejected);
     router.get("/api/v1/devices/:deviceId/can/unknown").handler(this::unknownFrames);
     router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
@@ -111,27 +113,67 @@ public final class WebVerticle extends VerticleBase {
 
   private void telemetry(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    String signal = ctx.request().getParam("signal");
+    String signalParam = ctx.request().getParam("signal");
+    String[] signals = signalParam == null || signalParam.isBlank() ? null : signalParam.split(",");
     long from = optionalTime(ctx, "from", 0L);
-    long to = optionalTime(ctx, "to", TimeParam.MAX_MS);
+    String intervalParam = ctx.request().getParam("interval");
+    // Buckets need a bounded range: an open end means "until now" there.
+    long to = optionalTime(ctx, "to", intervalParam == null ? TimeParam.MAX_MS : System.currentTimeMillis() + 1);
     int limit = limit(ctx);
+    if (from >= to) {
+      throw ApiException.badRequest("from must be before to");
+    }
+    if (intervalParam != null) {
+      aggregated(ctx, deviceId, signals, from, to, intervalParam, limit);
+      return;
+    }
     String order = ctx.request().getParam("order", "asc");
     if (!order.equals("asc") && !order.equals("desc")) {
       throw ApiException.badRequest("order: expected 'asc' or 'desc', got '" + order + "'");
     }
-    if (from >= to) {
-      throw ApiException.badRequest("from must be before to");
-    }
     respond(ctx, requireDevice(ctx, deviceId)
-        .compose(v -> queries.telemetry(deviceId, signal, from, to, limit, order.equals("desc")))
+        .compose(v -> queries.telemetry(deviceId, signals, from, to, limit, order.equals("desc")))
         .map(points -> new JsonObject()
             .put("device_id", deviceId)
-            .put("signal", signal)
+            .put("signal", signalParam)
             .put("from", from)
             .put("to", to)
             .put("limit", limit)
             .put("count", points.size())
             .put("points", points)));
+  }
+
+  /** {@code interval=1m&agg=avg,max}: buckets per signal instead of raw points. */
+  private void aggregated(RoutingContext ctx, String deviceId, String[] signals, long from, long to,
+      String intervalParam, int limit) {
+    long intervalMs = Interval.parseMillis("interval", intervalParam);
+    if ((to - from) / intervalMs > config.maxRowsPerResponse()) {
+      throw ApiException.badRequest("interval: " + intervalParam + " makes more than " + config.maxRowsPerResponse()
+          + " buckets over this range; choose a longer interval or a shorter range");
+    }
+    String aggParam = ctx.request().getParam("agg", "avg,min,max,count");
+    java.util.List<String> aggregates = java.util.Arrays.stream(aggParam.split(",")).map(String::trim).distinct().toList();
+    for (String a : aggregates) {
+      if (!TelemetryQueries.AGGREGATES.containsKey(a)) {
+        throw ApiException.badRequest("agg: '" + a + "' is not one of " + TelemetryQueries.AGGREGATES.keySet());
+      }
+    }
+    respond(ctx, requireDevice(ctx, deviceId)
+        .compose(v -> queries.aggregate(deviceId, signals, from, to, intervalMs, aggregates, limit))
+        .map(buckets -> new JsonObject()
+            .put("device_id", deviceId)
+            .put("from", from)
+            .put("to", to)
+            .put("interval_ms", intervalMs)
+            .put("aggregates", new JsonArray(aggregates))
+            .put("count", buckets.size())
+            .put("buckets", buckets)));
+  }
+
+  private void signals(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    respond(ctx, requireDevice(ctx, deviceId).compose(v -> queries.signals(deviceId))
+        .map(signals -> new JsonObject().put("device_id", deviceId).put("signals", signals)));
   }
 
   private void latest(RoutingContext ctx) {
