@@ -12,12 +12,14 @@ import io.flexconnect.storage.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -72,6 +74,12 @@ public final class WebVerticle extends VerticleBase {
         .onSuccess(reply -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(reply.body()))
         .onFailure(ctx::fail));
+    if (!config.corsOrigins().isEmpty()) {
+      // Before authentication: a browser's preflight carries no key.
+      router.route("/api/*").handler(CorsHandler.create().addOrigins(config.corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "Accept")).maxAgeSeconds(600));
+    }
     router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
     router.get(STREAM_PATH).handler(ctx -> {
       ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
