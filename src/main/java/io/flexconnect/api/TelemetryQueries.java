@@ -89,6 +89,50 @@ final class TelemetryQueries {
         .map(TelemetryQueries::points);
   }
 
+  /**
+   * Streams raw points as CSV through a cursor, page by page, waiting for the client whenever the
+   * response's write queue is full: memory stays bounded whatever the range.
+   */
+  Future<Void> streamCsv(String deviceId, String[] signals, long fromMs, long toMs, boolean descending,
+      io.vertx.core.http.HttpServerResponse response) {
+    String sql = "SELECT signal, (extract(epoch FROM ts) * 1000)::int8 AS t, value, value_text, tags::text AS tags "
+        + "FROM telemetry WHERE device_id = $1 AND ts >= " + SqlTime.param(2) + " AND ts < " + SqlTime.param(3)
+        + " AND ($4::text[] IS NULL OR signal = ANY($4::text[])) ORDER BY ts " + (descending ? "DESC" : "ASC")
+        + ", signal";
+    Tuple params = Tuple.of(deviceId, fromMs, toMs).addArrayOfString(signals);
+    return pool.withTransaction(conn -> conn.prepare(sql).compose(ps -> {
+      response.setChunked(true).putHeader("content-type", "text/csv; charset=utf-8")
+          .putHeader("content-disposition", "attachment; filename=\"" + deviceId + ".csv\"");
+      return response.write("device_id,signal,timestamp,value,value_text,tags\n")
+          .compose(v -> pump(ps.cursor(params), deviceId, response));
+    })).compose(v -> response.end());
+  }
+
+  private Future<Void> pump(io.vertx.sqlclient.Cursor cursor, String deviceId,
+      io.vertx.core.http.HttpServerResponse response) {
+    return cursor.read(1000).compose(rows -> {
+      StringBuilder csv = new StringBuilder(rows.size() * 64);
+      for (Row row : rows) {
+        Double value = row.getDouble("value");
+        csv.append(Csv.field(deviceId)).append(',').append(Csv.field(row.getString("signal"))).append(',')
+            .append(row.getLong("t")).append(',').append(value == null ? "" : value.toString()).append(',')
+            .append(Csv.field(row.getString("value_text"))).append(',').append(Csv.field(row.getString("tags")))
+            .append('\n');
+      }
+      Future<Void> written = response.write(csv.toString());
+      if (!cursor.hasMore()) {
+        return written.compose(v -> cursor.close());
+      }
+      if (!response.writeQueueFull()) {
+        return pump(cursor, deviceId, response);
+      }
+      io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+      response.drainHandler(v -> drained.tryComplete());
+      response.closeHandler(v -> drained.tryFail("the client went away"));
+      return drained.future().compose(v -> pump(cursor, deviceId, response));
+    });
+  }
+
   /** Aggregates that may be asked for, and their SQL over the numeric values of a bucket. */
   static final java.util.Map<String, String> AGGREGATES = new java.util.LinkedHashMap<>(java.util.Map.of(
       "avg", "avg(value)", "min", "min(value)", "max", "max(value)", "sum", "sum(value)", "count", "count(value)",

@@ -139,6 +139,20 @@ public final class WebVerticle extends VerticleBase {
     if (!order.equals("asc") && !order.equals("desc")) {
       throw ApiException.badRequest("order: expected 'asc' or 'desc', got '" + order + "'");
     }
+    String accept = ctx.request().getHeader("accept");
+    if (accept != null && accept.contains("text/csv")) {
+      // Exports are not capped by maxRowsPerResponse: they stream through a cursor instead.
+      requireDevice(ctx, deviceId)
+          .compose(v -> queries.streamCsv(deviceId, signals, from, to, order.equals("desc"), ctx.response()))
+          .onFailure(err -> {
+            if (ctx.response().headWritten()) {
+              ctx.response().reset(); // mid-stream: the client sees a truncated transfer, not a clean end
+            } else {
+              ctx.fail(err);
+            }
+          });
+      return;
+    }
     respond(ctx, requireDevice(ctx, deviceId)
         .compose(v -> queries.telemetry(deviceId, signals, from, to, limit, order.equals("desc")))
         .map(points -> new JsonObject()
