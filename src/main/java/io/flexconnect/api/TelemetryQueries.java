@@ -27,12 +27,21 @@ final class TelemetryQueries {
   }
 
   /** The devices of one tenant. */
-  Future<JsonArray> devices(String tenantId) {
+  /**
+   * The tenant's devices in id order, from after {@code afterId} (keyset paging), optionally only
+   * ids starting with {@code prefix} and only those heard from in the last {@code onlineSeconds}.
+   */
+  Future<JsonArray> devices(String tenantId, String prefix, Integer onlineSeconds, String afterId, int limit) {
     return pool.preparedQuery("""
-            SELECT d.device_id, d.tenant_id, d.created_at, d.last_seen,
+            SELECT d.device_id, d.tenant_id, d.created_at, d.last_seen, d.messages,
                    (SELECT count(*) FROM device_signals s WHERE s.device_id = d.device_id) AS signals
-            FROM devices d WHERE d.tenant_id = $1 ORDER BY d.device_id""")
-        .execute(Tuple.of(tenantId))
+            FROM devices d
+            WHERE d.tenant_id = $1
+              AND ($2::text IS NULL OR starts_with(d.device_id, $2))
+              AND ($3::int IS NULL OR d.last_seen >= now() - $3 * interval '1 second')
+              AND ($4::text IS NULL OR d.device_id > $4)
+            ORDER BY d.device_id LIMIT $5""")
+        .execute(Tuple.of(tenantId, prefix, onlineSeconds, afterId, limit))
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(row -> out.add(new JsonObject()
@@ -40,6 +49,7 @@ final class TelemetryQueries {
               .put("tenant_id", row.getString("tenant_id"))
               .put("created_at", iso(row.getOffsetDateTime("created_at")))
               .put("last_seen", iso(row.getOffsetDateTime("last_seen")))
+              .put("messages", row.getLong("messages"))
               .put("signals", row.getLong("signals"))));
           return out;
         });

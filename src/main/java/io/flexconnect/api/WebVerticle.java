@@ -87,8 +87,8 @@ public final class WebVerticle extends VerticleBase {
           .onSuccess(ws -> stream.accept(ws, principal))
           .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage())));
     });
-    router.get("/api/v1/devices").handler(ctx -> respond(ctx, queries.devices(tenant(ctx))
-        .map(d -> new JsonObject().put("devices", d))));
+    router.get("/api/v1/devices").handler(this::devices);
+    router.get("/api/v1/devices/:deviceId").handler(this::device);
     router.get("/api/v1/devices/:deviceId/telemetry").handler(this::telemetry);
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
     router.get("/api/v1/devices/:deviceId/signals").handler(this::signals);
@@ -190,6 +190,39 @@ public final class WebVerticle extends VerticleBase {
             .put("aggregates", new JsonArray(aggregates))
             .put("count", buckets.size())
             .put("buckets", buckets)));
+  }
+
+  /** {@code ?prefix=truck-&online=300&after=truck-0042&limit=100}: a page of the tenant's devices. */
+  private void devices(RoutingContext ctx) {
+    String prefix = ctx.request().getParam("prefix");
+    String online = ctx.request().getParam("online");
+    Integer onlineSeconds;
+    try {
+      onlineSeconds = online == null ? null : Integer.valueOf(online);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("online: seconds since last seen, got '" + online + "'");
+    }
+    if (onlineSeconds != null && onlineSeconds <= 0) {
+      throw ApiException.badRequest("online: must be positive seconds");
+    }
+    int limit = ctx.request().getParam("limit") == null ? Math.min(100, config.maxRowsPerResponse()) : limit(ctx);
+    respond(ctx, queries.devices(tenant(ctx), prefix, onlineSeconds, ctx.request().getParam("after"), limit)
+        .map(devices -> new JsonObject().put("devices", devices)
+            .put("next", devices.size() == limit ? devices.getJsonObject(devices.size() - 1).getString("device_id") : null)));
+  }
+
+  private void device(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    respond(ctx, requireDevice(ctx, deviceId)
+        .compose(v -> queries.devices(tenant(ctx), deviceId, null, null, 1000))
+        .map(devices -> {
+          for (Object d : devices) {
+            if (deviceId.equals(((JsonObject) d).getString("device_id"))) {
+              return (JsonObject) d;
+            }
+          }
+          throw ApiException.notFound("no device '" + deviceId + "'");
+        }));
   }
 
   private void signals(RoutingContext ctx) {

@@ -50,9 +50,9 @@ public final class TelemetryStatements {
       """.formatted(SqlTime.fromEpochMs("t"), SqlTime.fromEpochMs("r"), "EXCLUDED.first_ts", SqlTime.fromEpochMs("ft"));
 
   private static final String TOUCH_DEVICES = """
-      UPDATE devices d SET last_seen = x.seen
-      FROM (SELECT dev, %s AS seen FROM unnest($1::text[], $2::int8[]) AS u(dev, r)) x
-      WHERE d.device_id = x.dev AND (d.last_seen IS NULL OR d.last_seen < x.seen)
+      UPDATE devices d SET last_seen = GREATEST(d.last_seen, x.seen), messages = d.messages + x.n
+      FROM (SELECT dev, %s AS seen, n FROM unnest($1::text[], $2::int8[], $3::int8[]) AS u(dev, r, n)) x
+      WHERE d.device_id = x.dev
       """.formatted(SqlTime.fromEpochMs("r"));
 
   private static final String INSERT_CAN_MESSAGES = """
@@ -75,7 +75,7 @@ public final class TelemetryStatements {
 
   /** Writes everything of one flush on {@code conn} (inside the caller's transaction). */
   Future<Integer> write(SqlConnection conn, List<TelemetryRow> rows, List<RawCanMessage> raw,
-      List<RejectedMessage> rejected) {
+      List<RejectedMessage> rejected, Map<String, Long> messagesByDevice) {
     Future<Integer> chain = Future.succeededFuture(0);
     if (!raw.isEmpty()) {
       chain = conn.preparedQuery(INSERT_CAN_MESSAGES).execute(rawColumns(raw)).map(r -> 0);
@@ -84,7 +84,7 @@ public final class TelemetryStatements {
       List<TelemetryRow> unique = lastWriteWins(rows);
       chain = chain.compose(n -> conn.preparedQuery(INSERT_TELEMETRY).execute(telemetryColumns(unique)))
           .compose(r -> conn.preparedQuery(UPSERT_SIGNALS).execute(signalColumns(unique)))
-          .compose(r -> conn.preparedQuery(TOUCH_DEVICES).execute(deviceColumns(unique)))
+          .compose(r -> conn.preparedQuery(TOUCH_DEVICES).execute(deviceColumns(unique, messagesByDevice)))
           .map(r -> unique.size());
     }
     if (!rejected.isEmpty()) {
@@ -102,7 +102,7 @@ public final class TelemetryStatements {
 
   /** Upserts rows (last write wins per key) and their latest values; returns the rows written. */
   public Future<Integer> insertRows(SqlConnection conn, List<TelemetryRow> rows) {
-    return write(conn, rows, List.of(), List.of());
+    return write(conn, rows, List.of(), List.of(), Map.of());
   }
 
   /** Keeps the newest {@code rejectedKeep} rejected messages. */
@@ -200,12 +200,19 @@ public final class TelemetryStatements {
     return columns(device, first, last, received, points);
   }
 
-  private static Tuple deviceColumns(List<TelemetryRow> rows) {
+  private static Tuple deviceColumns(List<TelemetryRow> rows, Map<String, Long> messagesByDevice) {
     Map<String, Long> seen = new HashMap<>();
     for (TelemetryRow row : rows) {
       seen.merge(row.deviceId(), row.receivedAtMs(), Math::max);
     }
-    return columns(seen.keySet().toArray(new String[0]), seen.values().toArray(new Long[0]));
+    String[] devices = seen.keySet().toArray(new String[0]);
+    Long[] last = new Long[devices.length];
+    Long[] counts = new Long[devices.length];
+    for (int i = 0; i < devices.length; i++) {
+      last[i] = seen.get(devices[i]);
+      counts[i] = messagesByDevice.getOrDefault(devices[i], 0L);
+    }
+    return columns(devices, last, counts);
   }
 
   /** One array parameter per column ({@code Tuple.of} would spread a single Object[] argument). */

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,8 +156,12 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       List<TelemetryRow> rows = new ArrayList<>();
       List<RejectedMessage> rejected = new ArrayList<>();
       List<RawCanMessage> raw = new ArrayList<>();
+      Map<String, Long> messagesByDevice = new HashMap<>();
       for (Message<?> m : batch) {
         if (m.body() instanceof TelemetryBatch t) {
+          if (!t.rows().isEmpty()) {
+            messagesByDevice.merge(t.rows().get(0).deviceId(), 1L, Long::sum);
+          }
           rows.addAll(t.rows());
           if (t.raw() != null) {
             raw.add(t.raw());
@@ -165,7 +171,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
         }
       }
       long started = System.nanoTime();
-      pool.withTransaction(conn -> statements.write(conn, rows, raw, rejected)).onComplete(ar -> {
+      pool.withTransaction(conn -> statements.write(conn, rows, raw, rejected, messagesByDevice)).onComplete(ar -> {
         flushing = false;
         if (ar.succeeded()) {
           committed(batch, rows, rejected.size(), System.nanoTime() - started);
