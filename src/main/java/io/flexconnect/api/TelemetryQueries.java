@@ -88,15 +88,26 @@ final class TelemetryQueries {
   }
 
   /** Raw points of a device in [from, to), oldest first, optionally for one signal. */
-  Future<JsonArray> telemetry(String deviceId, String[] signals, long fromMs, long toMs, int limit, boolean descending) {
+  /**
+   * Raw points in [from, to), ordered by time then signal, optionally only those carrying every tag
+   * of {@code tags}, and starting after the position {@code after} (keyset paging).
+   */
+  Future<JsonArray> telemetry(String deviceId, String[] signals, long fromMs, long toMs, int limit, boolean descending,
+      JsonObject tags, PageCursor after) {
     String order = descending ? "DESC" : "ASC";
+    String position = after == null ? "" : " AND (ts, signal) " + (descending ? "<" : ">") + " (" + SqlTime.param(7)
+        + ", $8::text)";
     String sql = "SELECT signal, ts, value, value_text, tags, received_at FROM telemetry "
         + "WHERE device_id = $1 AND ts >= " + SqlTime.param(2) + " AND ts < " + SqlTime.param(3)
         + " AND ($4::text[] IS NULL OR signal = ANY($4::text[]))"
-        + " ORDER BY ts " + order + ", signal LIMIT $5";
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(deviceId, fromMs, toMs).addArrayOfString(signals).addInteger(limit))
-        .map(TelemetryQueries::points);
+        + " AND ($6::jsonb IS NULL OR tags @> $6::jsonb)" + position
+        + " ORDER BY ts " + order + ", signal " + order + " LIMIT $5";
+    Tuple params = Tuple.of(deviceId, fromMs, toMs).addArrayOfString(signals).addInteger(limit)
+        .addValue(tags == null ? null : tags);
+    if (after != null) {
+      params.addLong(after.timestampMs()).addString(after.signal());
+    }
+    return pool.preparedQuery(sql).execute(params).map(TelemetryQueries::points);
   }
 
   /**

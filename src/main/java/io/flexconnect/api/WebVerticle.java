@@ -153,16 +153,43 @@ public final class WebVerticle extends VerticleBase {
           });
       return;
     }
+    JsonObject tags = tagFilter(ctx);
+    String cursorParam = ctx.request().getParam("cursor");
+    PageCursor after = cursorParam == null ? null : PageCursor.decode(cursorParam);
     respond(ctx, requireDevice(ctx, deviceId)
-        .compose(v -> queries.telemetry(deviceId, signals, from, to, limit, order.equals("desc")))
-        .map(points -> new JsonObject()
-            .put("device_id", deviceId)
-            .put("signal", signalParam)
-            .put("from", from)
-            .put("to", to)
-            .put("limit", limit)
-            .put("count", points.size())
-            .put("points", points)));
+        .compose(v -> queries.telemetry(deviceId, signals, from, to, limit, order.equals("desc"), tags, after))
+        .map(points -> {
+          JsonObject page = new JsonObject()
+              .put("device_id", deviceId)
+              .put("signal", signalParam)
+              .put("from", from)
+              .put("to", to)
+              .put("limit", limit)
+              .put("count", points.size())
+              .put("points", points);
+          if (points.size() == limit) {
+            JsonObject last = points.getJsonObject(points.size() - 1);
+            page.put("next", new PageCursor(last.getLong("timestamp"), last.getString("signal")).encode());
+          }
+          return page;
+        }));
+  }
+
+  /** {@code tag=site:north&tag=line:2}: points carrying every one of these tags. */
+  private static JsonObject tagFilter(RoutingContext ctx) {
+    java.util.List<String> specs = ctx.queryParam("tag");
+    if (specs.isEmpty()) {
+      return null;
+    }
+    JsonObject tags = new JsonObject();
+    for (String spec : specs) {
+      int colon = spec.indexOf(':');
+      if (colon <= 0) {
+        throw ApiException.badRequest("tag: expected key:value, got '" + spec + "'");
+      }
+      tags.put(spec.substring(0, colon), spec.substring(colon + 1));
+    }
+    return tags;
   }
 
   /** {@code interval=1m&agg=avg,max}: buckets per signal instead of raw points. */

@@ -69,6 +69,45 @@ class AggregationTest {
   }
 
   @Test
+  void verifiesThatCursorPagesCoverARangeWithoutOverlapOrGap() {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonObject page = fx.http.get("/api/v1/devices/agg-0001/telemetry?signal=s0,s1&from=" + DAY + "&to=" + (DAY + 5000)
+          + "&limit=4" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      page.getJsonArray("points").forEach(p -> seen.add(((JsonObject) p).getLong("timestamp") + "/"
+          + ((JsonObject) p).getString("signal")));
+      cursor = page.getString("next");
+      pages++;
+    } while (cursor != null && pages < 10);
+    assertThat(seen).hasSize(10).doesNotHaveDuplicates();
+    assertThat(seen.get(0)).isEqualTo(DAY + "/s0");
+    assertThat(seen.get(9)).isEqualTo((DAY + 4000) + "/s1");
+    assertThat(fx.http.get("/api/v1/devices/agg-0001/telemetry?cursor=garbage!").status()).isEqualTo(400);
+  }
+
+  @Test
+  void verifiesThatTagFiltersKeepPointsCarryingEveryTag() {
+    try (TestPublisher device = fx.publisher("agg-tags")) {
+      device.publish("flexconnect/agg-0001/json", ("{\"device_id\":\"agg-0001\",\"token\":\"tok_agg-0001-aaaa\","
+          + "\"tags\":[{\"line\":\"2\"}],\"points\":["
+          + "{\"timestamp\":1700000100000,\"tags\":[{\"site\":\"north\"}],\"fields\":[{\"name\":\"flow\",\"value\":1}]},"
+          + "{\"timestamp\":1700000101000,\"tags\":[{\"site\":\"south\"}],\"fields\":[{\"name\":\"flow\",\"value\":2}]}]}")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    Await.until("both flow points", Duration.ofSeconds(20), () -> fx.http.get(
+        "/api/v1/devices/agg-0001/telemetry?signal=flow").json().getInteger("count") == 2 ? true : null);
+    JsonArray north = fx.http.get("/api/v1/devices/agg-0001/telemetry?signal=flow&tag=site:north&tag=line:2")
+        .json().getJsonArray("points");
+    assertThat(north).hasSize(1);
+    assertThat(north.getJsonObject(0).getDouble("value")).isEqualTo(1.0);
+    assertThat(fx.http.get("/api/v1/devices/agg-0001/telemetry?signal=flow&tag=site:east").json()
+        .getInteger("count")).isZero();
+    assertThat(fx.http.get("/api/v1/devices/agg-0001/telemetry?tag=nocolon").status()).isEqualTo(400);
+  }
+
+  @Test
   void verifiesThatBadAggregationParametersAreRefusedWithTheirName() {
     assertThat(fx.http.get("/api/v1/devices/agg-0001/telemetry?from=" + DAY + "&interval=soon").json()
         .getString("detail")).startsWith("interval:");
