@@ -49,6 +49,7 @@ public final class WebVerticle extends VerticleBase {
   private TelemetryQueries queries;
   private HttpServer server;
   private LiveStream stream;
+  private Router router;
 
   public WebVerticle(HttpConfig config, DatabaseConfig database) {
     this(config, database, null);
@@ -65,7 +66,7 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, database, 0);
     queries = new TelemetryQueries(pool);
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     ApiKeyStore keys = new ApiKeyStore(pool);
     stream = new LiveStream(vertx, queries, keys::inactive, config.streamQueueBytes(), config.maxRowsPerResponse());
     stream.start();
@@ -80,6 +81,7 @@ public final class WebVerticle extends VerticleBase {
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Authorization", "Content-Type", "Accept")).maxAgeSeconds(600));
     }
+    router.get("/api/v1/openapi.yaml").handler(this::openApi); // public: it documents how to authenticate
     router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
     router.get(STREAM_PATH).handler(ctx -> {
       ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
@@ -112,6 +114,18 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return pool.close();
+  }
+
+  /** The paths this verticle serves, OpenAPI style ({@code /api/v1/devices/{deviceId}}), for the API document's test. */
+  public java.util.Set<String> routePaths() {
+    java.util.Set<String> paths = new java.util.TreeSet<>();
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path != null && !path.endsWith("*") && !path.endsWith("/")) { // not the /api/* filters
+        paths.add(path.replaceAll(":([A-Za-z]+)", "{$1}"));
+      }
+    }
+    return paths;
   }
 
   /** The bound port (differs from the configured one when that was 0). */
@@ -250,6 +264,14 @@ public final class WebVerticle extends VerticleBase {
           }
           throw ApiException.notFound("no device '" + deviceId + "'");
         }));
+  }
+
+  private void openApi(RoutingContext ctx) {
+    vertx.executeBlocking(() -> {
+      try (java.io.InputStream in = WebVerticle.class.getResourceAsStream("/api/openapi.yaml")) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }).onSuccess(yaml -> ctx.response().putHeader("content-type", "application/yaml").end(yaml)).onFailure(ctx::fail);
   }
 
   private void signals(RoutingContext ctx) {

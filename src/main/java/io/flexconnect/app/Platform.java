@@ -128,6 +128,11 @@ public final class Platform {
     return new SchemaMigrator(pool, storage.timescalePolicies()).migrate().eventually(pool::close);
   }
 
+  /** The paths the REST verticle serves (for checking the API document). */
+  public java.util.Set<String> httpRoutes() {
+    return web.routePaths();
+  }
+
   public int httpPort() {
     return web.port();
   }

@@ -1,0 +1,42 @@
+package io.flexconnect.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.flexconnect.testing.Http;
+import io.flexconnect.testing.PlatformFixture;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document is served without a key and describes exactly the paths the platform serves. */
+class OpenApiTest {
+  static PlatformFixture fx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fx = PlatformFixture.start("openapi", Map.of());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    fx.close();
+  }
+
+  @Test
+  void verifiesThatEveryServedPathIsDocumentedAndNothingElse() throws Exception {
+    Http.Response response = fx.http.withKey(null).get("/api/v1/openapi.yaml");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.contentType()).startsWith("application/yaml");
+    JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(response.body());
+    assertThat(doc.path("openapi").asText()).startsWith("3.");
+    Set<String> documented = new TreeSet<>();
+    doc.path("paths").fieldNames().forEachRemaining(documented::add);
+    assertThat(documented).isEqualTo(fx.platform.httpRoutes());
+  }
+}
