@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -82,6 +83,8 @@ public final class WebVerticle extends VerticleBase {
           .allowedHeaders(Set.of("Authorization", "Content-Type", "Accept")).maxAgeSeconds(600));
     }
     router.get("/api/v1/openapi.yaml").handler(this::openApi); // public: it documents how to authenticate
+    // The live console: static files; it asks for an API key and uses the API like any client.
+    router.get("/console/*").handler(StaticHandler.create("webroot/console").setIndexPage("index.html"));
     router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
     router.get(STREAM_PATH).handler(ctx -> {
       ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
