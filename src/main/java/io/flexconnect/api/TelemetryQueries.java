@@ -268,6 +268,30 @@ final class TelemetryQueries {
         });
   }
 
+  /** The tenant's alert incidents, newest first, optionally of one device and/or in one state. */
+  Future<JsonArray> alerts(String tenantId, String deviceId, String state, int limit) {
+    return pool.preparedQuery("""
+            SELECT id, device_id, rule_id, severity, state, opened_at, closed_at, peak_value, message
+            FROM alerts WHERE tenant_id = $1 AND ($2::text IS NULL OR device_id = $2)
+              AND ($3::text IS NULL OR state = $3)
+            ORDER BY opened_at DESC, id DESC LIMIT $4""")
+        .execute(Tuple.of(tenantId, deviceId, state, limit))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(row -> out.add(new JsonObject()
+              .put("id", row.getLong("id"))
+              .put("device_id", row.getString("device_id"))
+              .put("rule_id", row.getString("rule_id"))
+              .put("severity", row.getString("severity"))
+              .put("state", row.getString("state"))
+              .put("opened_at", iso(row.getOffsetDateTime("opened_at")))
+              .put("closed_at", iso(row.getOffsetDateTime("closed_at")))
+              .put("peak", row.getDouble("peak_value"))
+              .put("message", row.getString("message"))));
+          return out;
+        });
+  }
+
   Future<Void> ping() {
     return pool.query("SELECT 1").execute().mapEmpty();
   }

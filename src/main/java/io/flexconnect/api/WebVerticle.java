@@ -98,6 +98,7 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/devices/:deviceId/latest").handler(this::latest);
     router.get("/api/v1/devices/:deviceId/signals").handler(this::signals);
     router.get("/api/v1/rejected").handler(this::rejected);
+    router.get("/api/v1/alerts").handler(this::alerts);
     router.get("/api/v1/devices/:deviceId/can/unknown").handler(this::unknownFrames);
     router.post("/api/v1/devices/:deviceId/redecode").handler(BodyHandler.create().setBodyLimit(64 * 1024))
         .handler(new RedecodeHandler(queries)::handle);
@@ -275,6 +276,16 @@ public final class WebVerticle extends VerticleBase {
         return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       }
     }).onSuccess(yaml -> ctx.response().putHeader("content-type", "application/yaml").end(yaml)).onFailure(ctx::fail);
+  }
+
+  /** {@code ?device=&state=firing&limit=}: the tenant's alert incidents, newest first. */
+  private void alerts(RoutingContext ctx) {
+    String state = ctx.request().getParam("state");
+    if (state != null && !Set.of("pending", "firing", "resolved").contains(state)) {
+      throw ApiException.badRequest("state: one of pending, firing, resolved; got '" + state + "'");
+    }
+    respond(ctx, queries.alerts(tenant(ctx), ctx.request().getParam("device"), state, limit(ctx))
+        .map(alerts -> new JsonObject().put("alerts", alerts)));
   }
 
   private void signals(RoutingContext ctx) {

@@ -121,6 +121,12 @@ class AlertsEndToEndTest {
       return out;
     });
     assertThat(rows).containsExactly("resolved 97.0 " + (t + 1000) + " " + (t + 5000) + " critical");
+    var listed = fx.http.get("/api/v1/alerts?device=alert-0001&state=resolved").json().getJsonArray("alerts");
+    assertThat(listed).hasSize(1);
+    assertThat(listed.getJsonObject(0).getDouble("peak")).isEqualTo(97.0);
+    assertThat(listed.getJsonObject(0).getString("closed_at")).isNotNull();
+    assertThat(fx.http.get("/api/v1/alerts?state=loud").status()).isEqualTo(400);
+    assertThat(fx.http.withKey(fx.createApiKey("acme")).get("/api/v1/alerts").json().getJsonArray("alerts")).isEmpty();
     // The platform's own alerts come back through its flexconnect/# subscription: not device input.
     assertThat(fx.http.get("/api/v1/rejected?limit=100").json().getJsonArray("rejected")).isEmpty();
     Await.result(watcher.disconnect());
