@@ -43,6 +43,18 @@ class OpenApiTest {
   }
 
   @Test
+  void verifiesThatRequestsAreValidatedAgainstTheDocument() {
+    Http.Response wrongType = fx.http.get("/api/v1/devices?online=soon");
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.contentType()).isEqualTo("application/problem+json");
+    assertThat(wrongType.json().getString("detail")).contains("online");
+    Http.Response belowMinimum = fx.http.get("/api/v1/devices?limit=0");
+    assertThat(belowMinimum.status()).isEqualTo(400);
+    assertThat(belowMinimum.json().getString("detail")).contains("limit");
+    assertThat(fx.http.get("/api/v1/alerts?state=loud").json().getString("detail")).contains("state");
+  }
+
+  @Test
   void verifiesThatTheConsolePageIsServedWithoutAKey() {
     Http.Response page = fx.http.withKey(null).get("/console/");
     assertThat(page.status()).isEqualTo(200);
