@@ -7,7 +7,6 @@ import io.flexconnect.can.RedecodeVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -54,20 +53,11 @@ final class RedecodeHandler {
               .put("rows_written", r.rowsWritten())
               .put("dbc", new JsonObject(new java.util.LinkedHashMap<>(r.dbcVersions())));
         });
-    result.onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body.encode()))
-        .onFailure(ctx::fail);
+    Responses.json(ctx, result);
   }
 
   private static RedecodeRequest parse(String deviceId, RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("body: expected a JSON object");
-    }
-    if (body == null) {
-      throw ApiException.badRequest("body: expected {\"from\": …, \"to\": …, \"dbc\": …}");
-    }
+    JsonObject body = Responses.body(ctx, "body: expected {\"from\": …, \"to\": …, \"dbc\": …}");
     long from = time(body, "from");
     long to = time(body, "to");
     if (from >= to) {

@@ -13,7 +13,6 @@ import io.flexconnect.rules.pipeline.PipelineConfigException;
 import io.flexconnect.storage.TelemetryRow;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -55,9 +54,9 @@ final class RulesHandler {
   void mount(Router router) {
     BodyHandler body = BodyHandler.create().setBodyLimit(1024 * 1024);
     router.post("/api/v1/rules/alerts/dry-run").handler(body).handler(this::dryRun);
-    router.get("/api/v1/rules/:kind").handler(ctx -> respond(ctx, document(kind(ctx))));
-    router.put("/api/v1/rules/:kind").handler(body).handler(ctx -> respond(ctx, replace(ctx, kind(ctx), json(ctx))));
-    router.get("/api/v1/rules/:kind/:id").handler(ctx -> respond(ctx, document(kind(ctx))
+    router.get("/api/v1/rules/:kind").handler(ctx -> Responses.json(ctx, document(kind(ctx))));
+    router.put("/api/v1/rules/:kind").handler(body).handler(ctx -> Responses.json(ctx, replace(ctx, kind(ctx), Responses.body(ctx, "body: expected a JSON object"))));
+    router.get("/api/v1/rules/:kind/:id").handler(ctx -> Responses.json(ctx, document(kind(ctx))
         .map(doc -> item(doc, kind(ctx), ctx.pathParam("id")))));
     router.put("/api/v1/rules/:kind/:id").handler(body).handler(this::putItem);
     router.delete("/api/v1/rules/:kind/:id").handler(this::deleteItem);
@@ -82,14 +81,14 @@ final class RulesHandler {
   private void putItem(RoutingContext ctx) {
     String kind = kind(ctx);
     String id = ctx.pathParam("id");
-    JsonObject item = json(ctx);
+    JsonObject item = Responses.body(ctx, "body: expected a JSON object");
     String key = itemKey(kind);
     if (item.getValue(key) == null) {
       item.put(key, id);
     } else if (!id.equals(item.getValue(key))) {
       throw ApiException.badRequest(key + ": '" + item.getValue(key) + "' differs from the path's '" + id + "'");
     }
-    respond(ctx, document(kind).compose(doc -> {
+    Responses.json(ctx, document(kind).compose(doc -> {
       JsonObject updated = doc.copy();
       JsonArray items = updated.getJsonArray(listKey(kind), new JsonArray());
       updated.put(listKey(kind), items);
@@ -120,7 +119,7 @@ final class RulesHandler {
 
   /** Evaluates one alert rule over a device's stored history and returns the transitions it would have made. */
   private void dryRun(RoutingContext ctx) {
-    JsonObject body = json(ctx);
+    JsonObject body = Responses.body(ctx, "body: expected a JSON object");
     JsonObject rule = body.getJsonObject("rule");
     String deviceId = body.getString("device_id");
     if (rule == null || deviceId == null) {
@@ -136,7 +135,7 @@ final class RulesHandler {
     } catch (AlertConfigException e) {
       throw new ApiException(422, "Unprocessable Content", String.join("; ", e.errors()));
     }
-    respond(ctx, WebVerticle.requireDevice(queries, WebVerticle.tenant(ctx), deviceId)
+    Responses.json(ctx, WebVerticle.requireDevice(queries, WebVerticle.tenant(ctx), deviceId)
         .compose(v -> queries.rowsSince(deviceId, from, MAX_DRY_RUN_ROWS))
         .map(rows -> {
           DeviceAlerts alerts = rules.newDeviceAlerts(deviceId);
@@ -202,22 +201,5 @@ final class RulesHandler {
 
   private static String itemKey(String kind) {
     return kind.equals(RuleSets.PIPELINES) ? "name" : "id";
-  }
-
-  private static JsonObject json(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw ApiException.badRequest("body: expected a JSON object");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("body: expected a JSON object");
-    }
-  }
-
-  private static void respond(RoutingContext ctx, Future<JsonObject> result) {
-    result.onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body.encode()))
-        .onFailure(ctx::fail);
   }
 }

@@ -188,7 +188,7 @@ public final class WebVerticle extends VerticleBase {
     JsonObject tags = tagFilter(ctx);
     String cursorParam = ctx.request().getParam("cursor");
     PageCursor after = cursorParam == null ? null : PageCursor.decode(cursorParam);
-    respond(ctx, requireDevice(ctx, deviceId)
+    Responses.json(ctx, requireDevice(ctx, deviceId)
         .compose(v -> queries.telemetry(deviceId, signals, from, to, limit, order.equals("desc"), tags, after))
         .map(points -> {
           JsonObject page = new JsonObject()
@@ -239,7 +239,7 @@ public final class WebVerticle extends VerticleBase {
         throw ApiException.badRequest("agg: '" + a + "' is not one of " + TelemetryQueries.AGGREGATES.keySet());
       }
     }
-    respond(ctx, requireDevice(ctx, deviceId)
+    Responses.json(ctx, requireDevice(ctx, deviceId)
         .compose(v -> queries.aggregate(deviceId, signals, from, to, intervalMs, aggregates, limit))
         .map(buckets -> new JsonObject()
             .put("device_id", deviceId)
@@ -265,14 +265,14 @@ public final class WebVerticle extends VerticleBase {
       throw ApiException.badRequest("online: must be positive seconds");
     }
     int limit = ctx.request().getParam("limit") == null ? Math.min(100, config.maxRowsPerResponse()) : limit(ctx);
-    respond(ctx, queries.devices(tenant(ctx), prefix, onlineSeconds, ctx.request().getParam("after"), limit)
+    Responses.json(ctx, queries.devices(tenant(ctx), prefix, onlineSeconds, ctx.request().getParam("after"), limit)
         .map(devices -> new JsonObject().put("devices", devices)
             .put("next", devices.size() == limit ? devices.getJsonObject(devices.size() - 1).getString("device_id") : null)));
   }
 
   private void device(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    respond(ctx, requireDevice(ctx, deviceId)
+    Responses.json(ctx, requireDevice(ctx, deviceId)
         .compose(v -> queries.devices(tenant(ctx), deviceId, null, null, 1000))
         .map(devices -> {
           for (Object d : devices) {
@@ -334,25 +334,25 @@ public final class WebVerticle extends VerticleBase {
     if (state != null && !Set.of("pending", "firing", "resolved").contains(state)) {
       throw ApiException.badRequest("state: one of pending, firing, resolved; got '" + state + "'");
     }
-    respond(ctx, queries.alerts(tenant(ctx), ctx.request().getParam("device"), state, limit(ctx))
+    Responses.json(ctx, queries.alerts(tenant(ctx), ctx.request().getParam("device"), state, limit(ctx))
         .map(alerts -> new JsonObject().put("alerts", alerts)));
   }
 
   private void signals(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    respond(ctx, requireDevice(ctx, deviceId).compose(v -> queries.signals(deviceId))
+    Responses.json(ctx, requireDevice(ctx, deviceId).compose(v -> queries.signals(deviceId))
         .map(signals -> new JsonObject().put("device_id", deviceId).put("signals", signals)));
   }
 
   private void latest(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    respond(ctx, requireDevice(ctx, deviceId).compose(v -> queries.latest(deviceId))
+    Responses.json(ctx, requireDevice(ctx, deviceId).compose(v -> queries.latest(deviceId))
         .map(signals -> new JsonObject().put("device_id", deviceId).put("signals", signals)));
   }
 
   private void unknownFrames(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    respond(ctx, requireDevice(ctx, deviceId)
+    Responses.json(ctx, requireDevice(ctx, deviceId)
         .compose(v -> vertx.eventBus().<JsonObject>request(CanAddresses.UNKNOWN_FRAMES, deviceId))
         .map(reply -> new JsonObject().put("device_id", deviceId).put("unknown_ids", reply.body())));
   }
@@ -360,7 +360,7 @@ public final class WebVerticle extends VerticleBase {
   private void rejected(RoutingContext ctx) {
     String reason = ctx.request().getParam("reason");
     ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
-    respond(ctx, queries.rejected(principal.tenantId(), principal.operator(), reason, limit(ctx))
+    Responses.json(ctx, queries.rejected(principal.tenantId(), principal.operator(), reason, limit(ctx))
         .map(r -> new JsonObject().put("rejected", r)));
   }
 
@@ -414,11 +414,6 @@ public final class WebVerticle extends VerticleBase {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("limit: not a number: '" + value + "'");
     }
-  }
-
-  private void respond(RoutingContext ctx, Future<JsonObject> result) {
-    result.onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body.encode()))
-        .onFailure(ctx::fail);
   }
 
   private void failure(RoutingContext ctx) {
