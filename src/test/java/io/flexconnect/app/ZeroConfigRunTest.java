@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.Http;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import io.flexconnect.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -61,7 +61,7 @@ class ZeroConfigRunTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("device_id: demo-0001");
 
     int port = running.broker().actualPort();
-    Path messages = SharedData.dir().resolve("messages");
+    Path messages = TestVectors.dir().resolve("messages");
     mosquittoPub(port, "flexconnect/demo-0001/json", messages.resolve("seed-json.json"));
     mosquittoPub(port, "flexconnect/mqtt_topic", messages.resolve("seed-json-compressed.json"));
 

@@ -6,7 +6,7 @@ import io.flexconnect.testing.Await;
 import io.flexconnect.testing.CanMessageBuilder;
 import io.flexconnect.testing.Http;
 import io.flexconnect.testing.PlatformFixture;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -45,7 +45,7 @@ class RedecodeEndToEndTest {
     fx = PlatformFixture.start("redecode", Map.of("FLEXCONNECT_CAN_DBC_DIR", dbcDir.toString()));
     fx.addDevice("demo-0001", TOKEN);
     try (TestPublisher device = fx.publisher("demo-0001")) {
-      device.publish("flexconnect/demo-0001/can", SharedData.message("seed-binary.bin"));
+      device.publish("flexconnect/demo-0001/can", TestVectors.message("seed-binary.bin"));
       device.publish("flexconnect/demo-0001/can", CanMessageBuilder.withToken(TOKEN).point(LATER)
           .reading(0x123, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8).build());
     }

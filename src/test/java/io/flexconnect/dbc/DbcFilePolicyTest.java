@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every real file in the shared test data either loads (possibly with warnings) or is refused
+ * Every real file in the test data either loads (possibly with warnings) or is refused
  * with a line-and-column message, as {@code docs/dbc.md} describes.
  */
 class DbcFilePolicyTest {

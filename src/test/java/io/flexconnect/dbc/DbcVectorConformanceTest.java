@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Decodes every frame of the shared vectors (computed by an independent DBC implementation) and
+ * Decodes every frame of the repository's vectors (computed by an independent DBC implementation) and
  * compares physical values, raw values, multiplexer selection and value-table labels.
  */
 class DbcVectorConformanceTest {

@@ -1,28 +1,19 @@
 package io.flexconnect.dbc;
 
-import java.nio.file.Files;
+import io.flexconnect.testing.TestVectors;
 import java.nio.file.Path;
 
-/** Locates the shared test data (surefire sets flexconnect.shared.dir). */
+/** Test-data helpers of the DBC tests. */
 final class TestData {
 
   private TestData() {}
 
-  static Path shared() {
-    String dir = System.getProperty("flexconnect.shared.dir");
-    Path p = dir != null ? Path.of(dir) : Path.of("../shared");
-    if (!Files.isDirectory(p)) {
-      p = Path.of("../shared");
-    }
-    return p;
-  }
-
   static Path dbcDir() {
-    return shared().resolve("testdata/dbc");
+    return TestVectors.dbcDir();
   }
 
   static Path dbcExtraDir() {
-    return shared().resolve("testdata/dbc-extra");
+    return TestVectors.dbcExtraDir();
   }
 
   static byte[] hex(String hex) {

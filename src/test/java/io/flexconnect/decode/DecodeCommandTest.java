@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code decode} command end to end through {@link DecodeCommand#run}, on the shared test data. */
+/** The {@code decode} command end to end through {@link DecodeCommand#run}, on the repository's test data. */
 class DecodeCommandTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -58,15 +58,15 @@ class DecodeCommandTest {
   }
 
   private static String message(String name) {
-    return SharedData.dir().resolve("messages").resolve(name).toString();
+    return TestVectors.dir().resolve("messages").resolve(name).toString();
   }
 
   private static String dbc(String name) {
-    return SharedData.dir().resolve("dbc").resolve(name).toString();
+    return TestVectors.dir().resolve("dbc").resolve(name).toString();
   }
 
   private static String dbcExtra(String name) {
-    return SharedData.dir().resolve("dbc-extra").resolve(name).toString();
+    return TestVectors.dir().resolve("dbc-extra").resolve(name).toString();
   }
 
   private Path write(String name, String text) throws IOException {
@@ -132,7 +132,7 @@ class DecodeCommandTest {
 
   @Test
   void verifiesThatStandardInputIsReadWithoutInputOrWithDash() {
-    byte[] seed = SharedData.message("seed-binary.bin");
+    byte[] seed = TestVectors.message("seed-binary.bin");
     Run file = run("--dbc", DEMO_DBC, message("seed-binary.bin"));
 
     assertThat(run(seed, "--dbc", DEMO_DBC).out()).isEqualTo(file.out());
@@ -292,7 +292,7 @@ class DecodeCommandTest {
 
   @Test
   void verifiesThatATruncatedMessageIsRejectedWithTheDecodersReasonAndOffset() throws IOException {
-    byte[] seed = SharedData.message("seed-binary.bin");
+    byte[] seed = TestVectors.message("seed-binary.bin");
     Path cut = tmp.resolve("seed.bin");
     Files.write(cut, Arrays.copyOf(seed, seed.length - 3));
 

@@ -2,7 +2,7 @@ package io.flexconnect.grafana;
 
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.PlatformFixture;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import io.flexconnect.testing.TestDatabase;
 import io.flexconnect.testing.TestPublisher;
 import java.nio.ByteBuffer;
@@ -30,14 +30,14 @@ final class DashboardData {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     fx.addDevice(DEVICE, TOKEN);
     try (TestPublisher device = fx.publisher("grafana-" + DEVICE)) {
-      device.publish("flexconnect/" + DEVICE + "/json", SharedData.message("seed-json.json"));
-      device.publish("flexconnect/" + DEVICE + "/can", SharedData.message("seed-binary.bin"));
+      device.publish("flexconnect/" + DEVICE + "/json", TestVectors.message("seed-json.json"));
+      device.publish("flexconnect/" + DEVICE + "/can", TestVectors.message("seed-binary.bin"));
       for (int minutesAgo : new int[] {50, 20, 2}) {
         long ts = now.minus(Duration.ofMinutes(minutesAgo)).toEpochMilli();
-        device.publish("flexconnect/" + DEVICE + "/can", retimed(SharedData.message("seed-binary.bin"), ts));
+        device.publish("flexconnect/" + DEVICE + "/can", retimed(TestVectors.message("seed-binary.bin"), ts));
         device.publish("flexconnect/" + DEVICE + "/json", json(ts, 20 + minutesAgo / 10.0, 40 + minutesAgo));
       }
-      device.publish("flexconnect/" + DEVICE + "/json", new String(SharedData.message("seed-json.json"),
+      device.publish("flexconnect/" + DEVICE + "/json", new String(TestVectors.message("seed-json.json"),
           StandardCharsets.UTF_8).replace(TOKEN, "tok_wrong").getBytes(StandardCharsets.UTF_8));
       device.publish("flexconnect/" + DEVICE + "/json", "{\"device_id\": ".getBytes(StandardCharsets.UTF_8));
     }

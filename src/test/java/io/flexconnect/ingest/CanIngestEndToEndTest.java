@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.CanMessageBuilder;
 import io.flexconnect.testing.PlatformFixture;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import io.flexconnect.testing.TestDatabase;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.json.JsonArray;
@@ -49,8 +49,8 @@ class CanIngestEndToEndTest {
   @Test
   void verifiesThatTheSeedBinaryExamplesBecomeDecodedSignals() {
     try (TestPublisher device = fx.publisher("demo-0001")) {
-      device.publish("flexconnect/mqtt_topic_binary", SharedData.message("seed-binary.bin"));
-      device.publish("flexconnect/demo-0001/can", SharedData.message("seed-binary-compressed.bin"));
+      device.publish("flexconnect/mqtt_topic_binary", TestVectors.message("seed-binary.bin"));
+      device.publish("flexconnect/demo-0001/can", TestVectors.message("seed-binary-compressed.bin"));
     }
     Map<String, JsonObject> s = latest("demo-0001", 15);
     assertThat(s.get("EngineData.EngineSpeed").getDouble("value")).isEqualTo(1026.0);
@@ -80,7 +80,7 @@ class CanIngestEndToEndTest {
   @Test
   void verifiesThatACanFdFrameNoDbcKnowsIsCountedAndStoredRaw() {
     fx.addDevice("fd-0001", "tok_fd-0001-2b7e151628aed2a6");
-    byte[] fd = SharedData.message("canfd-dlc13.bin");
+    byte[] fd = TestVectors.message("canfd-dlc13.bin");
     // Same frame, this device's token: rebuild the message around the vector's single point.
     byte[] points = java.util.Arrays.copyOfRange(fd, 4 + 46, fd.length);
     byte[] message = CanMessageBuilder.withToken("tok_fd-0001-2b7e151628aed2a6").trailing(toInts(points)).build();

@@ -2,7 +2,7 @@ package io.flexconnect.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -28,15 +28,15 @@ class IngestHelpersTest {
   @Test
   void verifiesThatTheFormatIsDetectedFromThePayload() {
     assertThat(PayloadFormat.detect(" \n{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo(PayloadFormat.JSON);
-    assertThat(PayloadFormat.detect(SharedData.message("seed-json-compressed.json"))).isEqualTo(PayloadFormat.JSON);
-    assertThat(PayloadFormat.detect(SharedData.message("seed-binary.bin"))).isEqualTo(PayloadFormat.BINARY);
-    assertThat(PayloadFormat.detect(SharedData.message("seed-binary-compressed.bin")))
+    assertThat(PayloadFormat.detect(TestVectors.message("seed-json-compressed.json"))).isEqualTo(PayloadFormat.JSON);
+    assertThat(PayloadFormat.detect(TestVectors.message("seed-binary.bin"))).isEqualTo(PayloadFormat.BINARY);
+    assertThat(PayloadFormat.detect(TestVectors.message("seed-binary-compressed.bin")))
         .isEqualTo(PayloadFormat.BINARY_COMPRESSED);
   }
 
   @Test
   void verifiesThatTheJsonTokenIsRedactedFromAStoredPayloadHead() {
-    byte[] head = PayloadRedactor.head(SharedData.message("seed-json.json"), 64);
+    byte[] head = PayloadRedactor.head(TestVectors.message("seed-json.json"), 64);
     String text = new String(head, StandardCharsets.UTF_8);
     assertThat(text).startsWith("{\"device_id\": \"demo-0001\", \"token\": \"<redacted>\"");
     assertThat(text).doesNotContain("tok_demo");
@@ -44,15 +44,15 @@ class IngestHelpersTest {
 
   @Test
   void verifiesThatCompressedJsonKeepsOnlyTheSizeOfItsContent() {
-    String text = new String(PayloadRedactor.head(SharedData.message("seed-json-compressed.json"), 256),
+    String text = new String(PayloadRedactor.head(TestVectors.message("seed-json-compressed.json"), 256),
         StandardCharsets.UTF_8);
     assertThat(text).matches("\\{\"b64\": \"<\\d+ base64 characters>\"}");
   }
 
   @Test
   void verifiesThatTheBinaryTokenIsRedactedFromAStoredPayloadHead() {
-    byte[] head = PayloadRedactor.head(SharedData.message("seed-binary.bin"), 256);
+    byte[] head = PayloadRedactor.head(TestVectors.message("seed-binary.bin"), 256);
     assertThat(new String(head, StandardCharsets.ISO_8859_1)).doesNotContain("tok_demo").contains("*".repeat(46));
-    assertThat(head[4 + 46]).isEqualTo(SharedData.message("seed-binary.bin")[4 + 46]);
+    assertThat(head[4 + 46]).isEqualTo(TestVectors.message("seed-binary.bin")[4 + 46]);
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.Http;
 import io.flexconnect.testing.PlatformFixture;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +34,8 @@ class JsonIngestEndToEndTest {
   @Test
   void verifiesThatBothSeedExamplesAreStoredAndReadableOverRest() {
     try (TestPublisher device = fx.publisher("demo-0001")) {
-      device.publish("flexconnect/demo-0001/json", SharedData.message("seed-json.json"));
-      device.publish("flexconnect/mqtt_topic", SharedData.message("seed-json-compressed.json"));
+      device.publish("flexconnect/demo-0001/json", TestVectors.message("seed-json.json"));
+      device.publish("flexconnect/mqtt_topic", TestVectors.message("seed-json-compressed.json"));
     }
     JsonArray points = Await.until("both fields stored", Duration.ofSeconds(20), () -> {
       Http.Response r = fx.http.get("/api/v1/devices/demo-0001/telemetry?from=2021-06-01T00:00:00Z&to=1622600000000");

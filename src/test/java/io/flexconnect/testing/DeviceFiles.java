@@ -25,7 +25,7 @@ public record DeviceFiles(String deviceId, String token, String caPem, String ce
   }
 
   public byte[] seedMessage(String withToken) {
-    String seed = new String(SharedData.message("seed-json.json"), StandardCharsets.UTF_8);
+    String seed = new String(TestVectors.message("seed-json.json"), StandardCharsets.UTF_8);
     return seed.replace("tok_demo-0001-7f3a9c2e5b814d06a1e2c3d4e5f60718", withToken)
         .replace("demo-0001", deviceId).getBytes(StandardCharsets.UTF_8);
   }

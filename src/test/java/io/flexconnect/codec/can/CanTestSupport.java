@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.codec.Decoded;
 import io.flexconnect.codec.Rejection;
+import io.flexconnect.testing.TestVectors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** Shared helpers: test vectors, decoding byte arrays with every buffer released. */
 final class CanTestSupport {
@@ -20,12 +17,7 @@ final class CanTestSupport {
   private CanTestSupport() {}
 
   static byte[] vector(String name) {
-    Path dir = Path.of(System.getProperty("flexconnect.shared.dir", "../shared"));
-    try {
-      return Files.readAllBytes(dir.resolve("testdata/messages").resolve(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestVectors.message(name);
   }
 
   /** Decodes and returns the rejection; fails if the message was accepted. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flexconnect.codec.Decoded;
 import io.flexconnect.codec.RejectReason;
 import io.flexconnect.codec.TelemetryPoint;
-import io.flexconnect.testing.SharedData;
+import io.flexconnect.testing.TestVectors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ class JsonTelemetryDecoderTest {
 
   @Test
   void verifiesThatTheGuideExampleDecodesWithMergedTags() {
-    JsonTelemetry t = ok(SharedData.message("seed-json.json"));
+    JsonTelemetry t = ok(TestVectors.message("seed-json.json"));
     assertThat(t.deviceId()).isEqualTo("demo-0001");
     assertThat(t.token()).isEqualTo("tok_demo-0001-7f3a9c2e5b814d06a1e2c3d4e5f60718");
     assertThat(t.compressed()).isFalse();
@@ -62,8 +62,8 @@ class JsonTelemetryDecoderTest {
 
   @Test
   void verifiesThatTheCompressedGuideExampleDecodesToTheSamePoints() {
-    JsonTelemetry plain = ok(SharedData.message("seed-json.json"));
-    JsonTelemetry compressed = ok(SharedData.message("seed-json-compressed.json"));
+    JsonTelemetry plain = ok(TestVectors.message("seed-json.json"));
+    JsonTelemetry compressed = ok(TestVectors.message("seed-json-compressed.json"));
     assertThat(compressed.compressed()).isTrue();
     assertThat(compressed.points()).isEqualTo(plain.points());
     assertThat(compressed.deviceId()).isEqualTo(plain.deviceId());
