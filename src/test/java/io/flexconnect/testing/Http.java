@@ -50,7 +50,7 @@ public final class Http {
   /** GET with exactly these headers (none added). */
   public Response get(String path, Map<String, String> headers) {
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET();
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET();
       headers.forEach(request::header);
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body(),
