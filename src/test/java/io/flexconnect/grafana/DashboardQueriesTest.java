@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flexconnect.grafana.Dashboards.Dashboard;
 import io.flexconnect.grafana.Dashboards.Query;
 import io.flexconnect.grafana.Dashboards.Variable;
+import io.flexconnect.grafana.GrafanaMacros.TemplateValue;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestDatabase;
 import java.sql.ResultSet;
@@ -14,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +73,8 @@ class DashboardQueriesTest {
           runs.add(m);
         } else {
           // A repeated panel runs once per selected value of its variable.
-          for (String value : m.variables().get(q.repeatBy())) {
-            runs.add(m.withVariable(q.repeatBy(), value));
+          for (String value : m.variables().get(q.repeatBy()).values()) {
+            runs.add(m.withRepeatValue(q.repeatBy(), value));
           }
         }
         for (GrafanaMacros run : runs) {
@@ -102,7 +102,7 @@ class DashboardQueriesTest {
 
   /** Runs each variable's query in order, selecting every value of multi-value ones, else the first. */
   private static GrafanaMacros resolveVariables(Dashboard dashboard, GrafanaMacros base, List<String> failures) {
-    Map<String, List<String>> values = new LinkedHashMap<>();
+    Map<String, TemplateValue> values = new LinkedHashMap<>();
     GrafanaMacros m = base;
     for (Variable v : dashboard.variables()) {
       List<String> options = new ArrayList<>();
@@ -116,8 +116,9 @@ class DashboardQueriesTest {
         failures.add(dashboard.uid() + " variable $" + v.name() + ": no values");
         options.add("none");
       }
-      values.put(v.name(), v.multi() || v.includeAll() ? options : List.of(options.get(0)));
-      m = new GrafanaMacros(base.from(), base.to(), base.interval(), new HashMap<>(values), base.timescale());
+      values.put(v.name(), v.multi() || v.includeAll() ? TemplateValue.multi(options)
+          : TemplateValue.single(options.get(0)));
+      m = base.withVariables(values);
     }
     return m;
   }
