@@ -10,6 +10,9 @@ import io.flexconnect.grafana.GrafanaMacros.TemplateValue;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestDatabase;
 import java.io.IOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -30,12 +33,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every query of every provisioned dashboard (panels, template variables, annotations), expanded as
- * Grafana expands it, run as the read-only role Grafana connects as, against a real database holding
- * real ingested data: the test server of {@link TestDatabase}, plain PostgreSQL (the zero-config
- * database) or TimescaleDB. Each must succeed and return rows. Nothing is added to the database for
+ * Grafana expands it, run logged in as the read-only role Grafana connects as, against a real
+ * database holding real ingested data: the test server of {@link TestDatabase}, plain PostgreSQL
+ * (the zero-config database) or TimescaleDB. Each must succeed and return rows. Nothing is added to the database for
  * Grafana's sake: what runs here is what runs under Grafana.
  */
 class DashboardQueriesTest {
+  static final String READER_PASSWORD = "reader";
   static PlatformFixture fx;
   static Instant now;
   static boolean timescale;
@@ -44,6 +48,9 @@ class DashboardQueriesTest {
   static void start() throws Exception {
     fx = PlatformFixture.start("grafana_dash", Map.of());
     now = DashboardData.load(fx);
+    // The README tour's step for Grafana on the zero-config database, as written there.
+    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement()
+        .execute("ALTER ROLE flexconnect_reader LOGIN PASSWORD '" + READER_PASSWORD + "'"));
     timescale = TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement()
         .executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").next());
     // On a TimescaleDB server the platform enables the extension, so the time_bucket form is run there.
@@ -181,18 +188,21 @@ class DashboardQueriesTest {
 
   record Result(int rows, List<String> columns, List<String> firstColumn) {}
 
+  /** Logs in as Grafana does: as flexconnect_reader with a password, over TCP, one query per session. */
   static Result runAsReader(String sql) {
-    return TestDatabase.jdbc(fx.dbUrl, conn -> {
-      try (Statement st = conn.createStatement()) {
-        st.execute("SET ROLE flexconnect_reader");
-        st.execute("SET statement_timeout = '10s'");
-        try (ResultSet rs = st.executeQuery(sql)) {
-          return read(rs);
-        } catch (SQLException e) {
-          throw new IllegalStateException(e.getMessage() + "\n--- expanded SQL ---\n" + sql, e);
-        }
+    URI db = URI.create(fx.dbUrl);
+    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + db.getPath();
+    try (Connection conn = DriverManager.getConnection(jdbc, "flexconnect_reader", READER_PASSWORD);
+        Statement st = conn.createStatement()) {
+      st.execute("SET statement_timeout = '10s'");
+      try (ResultSet rs = st.executeQuery(sql)) {
+        return read(rs);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e.getMessage() + "\n--- expanded SQL ---\n" + sql, e);
       }
-    });
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot log in as flexconnect_reader: " + e.getMessage(), e);
+    }
   }
 
   private static Result read(ResultSet rs) throws SQLException {
