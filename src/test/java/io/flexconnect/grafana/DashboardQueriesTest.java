@@ -2,11 +2,17 @@ package io.flexconnect.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flexconnect.grafana.Dashboards.Dashboard;
 import io.flexconnect.grafana.Dashboards.Query;
 import io.flexconnect.grafana.Dashboards.Variable;
+import io.flexconnect.grafana.GrafanaMacros.TemplateValue;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -18,6 +24,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,25 +33,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every query of every provisioned dashboard (panels, template variables, annotations), expanded as
- * Grafana expands it, run as the read-only role Grafana connects as, against a real PostgreSQL
- * holding real ingested data. Each must succeed and return rows.
+ * Grafana expands it, run logged in as the read-only role Grafana connects as, against a real
+ * database holding real ingested data: the test server of {@link TestDatabase}, plain PostgreSQL
+ * (the zero-config database) or TimescaleDB. Each must succeed and return rows. Nothing is added to the database for
+ * Grafana's sake: what runs here is what runs under Grafana.
  */
 class DashboardQueriesTest {
+  static final String READER_PASSWORD = "reader";
   static PlatformFixture fx;
   static Instant now;
+  static boolean timescale;
 
   @BeforeAll
   static void start() throws Exception {
     fx = PlatformFixture.start("grafana_dash", Map.of());
     now = DashboardData.load(fx);
-    // TimescaleDB's time_bucket for the macro form Grafana uses with "timescaledb: true" (the test
-    // server is plain PostgreSQL); the dashboards themselves never call it.
-    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("""
-        CREATE FUNCTION time_bucket(bucket_width interval, ts timestamptz) RETURNS timestamptz
-        LANGUAGE sql IMMUTABLE AS $$
-          SELECT to_timestamp(floor(extract(epoch FROM ts) / extract(epoch FROM bucket_width))
-                              * extract(epoch FROM bucket_width))
-        $$"""));
+    // The README tour's step for Grafana on the zero-config database, as written there.
+    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement()
+        .execute("ALTER ROLE flexconnect_reader LOGIN PASSWORD '" + READER_PASSWORD + "'"));
+    timescale = TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement()
+        .executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").next());
+    // On a TimescaleDB server the platform enables the extension, so the time_bucket form is run there.
+    assertThat(timescale).as("TimescaleDB enabled in the test database").isEqualTo(TestDatabase.timescaleAvailable());
   }
 
   @AfterAll
@@ -51,17 +62,65 @@ class DashboardQueriesTest {
     fx.close();
   }
 
-  @ParameterizedTest(name = "last {0} hours at {1}s, timescale macros {2}")
+  /** The data source's {@code jsonData.timescaledb} as Grafana is provisioned with it. */
+  static boolean shippedTimescaledbSetting() throws IOException {
+    JsonNode setting = ProvisioningTest.datasource().path("jsonData").path("timescaledb");
+    assertThat(setting.isBoolean()).as("timescaledb is a YAML boolean (Grafana reads a string as an error)").isTrue();
+    return setting.asBoolean();
+  }
+
+  @ParameterizedTest(name = "last {0} hours at {1}s")
   @CsvSource({
-      "6, 10, false",      // raw telemetry below one-minute intervals
-      "6, 10, true",
-      "52000, 86400, false", // six years: the 1-minute rollup
-      "52000, 86400, true"})
-  void verifiesThatEveryDashboardQueryRunsAsTheReaderAndReturnsRows(long hours, long intervalSeconds,
-      boolean timescale) {
-    GrafanaMacros base = new GrafanaMacros(now.minus(Duration.ofHours(hours)), now.plus(Duration.ofMinutes(10)),
-        Duration.ofSeconds(intervalSeconds), Map.of(), timescale);
+      "6, 10",      // raw telemetry below one-minute intervals
+      "52000, 86400"}) // six years: the 1-minute rollup
+  void verifiesThatEveryDashboardQueryRunsWithTheShippedDataSourceOnThisDatabase(long hours, long intervalSeconds)
+      throws IOException {
+    Run run = runAll(macros(hours, intervalSeconds, shippedTimescaledbSetting()));
+    assertThat(run.failures()).isEmpty();
+    // 27 queries in 4 dashboards; the repeated CAN panel runs once per message (3).
+    assertThat(run.ran()).isEqualTo(29);
+  }
+
+  @ParameterizedTest(name = "last {0} hours at {1}s, timescaledb: {2}")
+  @CsvSource({"6, 10, false", "6, 10, true", "52000, 86400, false", "52000, 86400, true"})
+  void verifiesThatEachDataSourceSettingWorksWhereTheDatabaseHasItsFunctions(long hours, long intervalSeconds,
+      boolean timescaledb) throws IOException {
+    Run run = runAll(macros(hours, intervalSeconds, timescaledb));
+    assertThat(run.ran()).isEqualTo(29);
+    if (timescaledb && !timescale) {
+      // Plain PostgreSQL has no time_bucket: exactly the queries grouping by $__timeGroup fail, so
+      // the data source Grafana is provisioned with must not select that form.
+      assertThat(run.failures()).allSatisfy(f -> assertThat(f)
+          .contains("function time_bucket(unknown, timestamp with time zone) does not exist"));
+      assertThat(run.failed()).isEqualTo(run.queriesUsing("$__timeGroup"));
+      assertThat(shippedTimescaledbSetting()).as("the shipped data source works on plain PostgreSQL").isFalse();
+    } else {
+      assertThat(run.failures()).isEmpty();
+    }
+  }
+
+  private static GrafanaMacros macros(long hours, long intervalSeconds, boolean timescaledb) {
+    return new GrafanaMacros(now.minus(Duration.ofHours(hours)), now.plus(Duration.ofMinutes(10)),
+        Duration.ofSeconds(intervalSeconds), Map.of(), timescaledb);
+  }
+
+  /** What one pass over all dashboards found. */
+  record Run(int ran, List<String> failures, Set<String> failed, Set<String> queries, Map<String, String> sql) {
+    Set<String> queriesUsing(String text) {
+      Set<String> out = new TreeSet<>();
+      queries.forEach(q -> {
+        if (sql.get(q).contains(text)) {
+          out.add(q);
+        }
+      });
+      return out;
+    }
+  }
+
+  private static Run runAll(GrafanaMacros base) {
     List<String> failures = new ArrayList<>();
+    Set<String> failed = new TreeSet<>();
+    Map<String, String> sql = new HashMap<>();
     int ran = 0;
     for (Dashboard dashboard : Dashboards.all()) {
       GrafanaMacros macros = resolveVariables(dashboard, base, failures);
@@ -73,36 +132,40 @@ class DashboardQueriesTest {
           runs.add(m);
         } else {
           // A repeated panel runs once per selected value of its variable.
-          for (String value : m.variables().get(q.repeatBy())) {
-            runs.add(m.withVariable(q.repeatBy(), value));
+          for (String value : m.variables().get(q.repeatBy()).values()) {
+            runs.add(m.withRepeatValue(q.repeatBy(), value));
           }
         }
+        String where = dashboard.uid() + " " + q.where();
+        sql.put(where, q.sql());
         for (GrafanaMacros run : runs) {
           ran++;
-          String where = dashboard.uid() + " " + q.where();
+          List<String> problems = new ArrayList<>();
           try {
             Result r = runAsReader(run.expand(q.sql()));
             if (r.rows() == 0) {
-              failures.add(where + ": no rows");
+              problems.add(where + ": no rows");
             }
             boolean needsTime = q.format().equals("time_series") || q.where().startsWith("annotation");
             if (needsTime && !r.columns().contains("time")) {
-              failures.add(where + ": no \"time\" column in " + r.columns());
+              problems.add(where + ": no \"time\" column in " + r.columns());
             }
           } catch (RuntimeException e) {
-            failures.add(where + ": " + e.getMessage());
+            problems.add(where + ": " + e.getMessage());
+          }
+          if (!problems.isEmpty()) {
+            failed.add(where);
+            failures.addAll(problems);
           }
         }
       }
     }
-    assertThat(failures).isEmpty();
-    // 27 queries in 4 dashboards; the repeated CAN panel runs once per message (3).
-    assertThat(ran).isEqualTo(29);
+    return new Run(ran, failures, failed, new TreeSet<>(sql.keySet()), sql);
   }
 
   /** Runs each variable's query in order, selecting every value of multi-value ones, else the first. */
   private static GrafanaMacros resolveVariables(Dashboard dashboard, GrafanaMacros base, List<String> failures) {
-    Map<String, List<String>> values = new LinkedHashMap<>();
+    Map<String, TemplateValue> values = new LinkedHashMap<>();
     GrafanaMacros m = base;
     for (Variable v : dashboard.variables()) {
       List<String> options = new ArrayList<>();
@@ -116,26 +179,30 @@ class DashboardQueriesTest {
         failures.add(dashboard.uid() + " variable $" + v.name() + ": no values");
         options.add("none");
       }
-      values.put(v.name(), v.multi() || v.includeAll() ? options : List.of(options.get(0)));
-      m = new GrafanaMacros(base.from(), base.to(), base.interval(), new HashMap<>(values), base.timescale());
+      values.put(v.name(), v.multi() || v.includeAll() ? TemplateValue.multi(options)
+          : TemplateValue.single(options.get(0)));
+      m = base.withVariables(values);
     }
     return m;
   }
 
   record Result(int rows, List<String> columns, List<String> firstColumn) {}
 
+  /** Logs in as Grafana does: as flexconnect_reader with a password, over TCP, one query per session. */
   static Result runAsReader(String sql) {
-    return TestDatabase.jdbc(fx.dbUrl, conn -> {
-      try (Statement st = conn.createStatement()) {
-        st.execute("SET ROLE flexconnect_reader");
-        st.execute("SET statement_timeout = '10s'");
-        try (ResultSet rs = st.executeQuery(sql)) {
-          return read(rs);
-        } catch (SQLException e) {
-          throw new IllegalStateException(e.getMessage() + "\n--- expanded SQL ---\n" + sql, e);
-        }
+    URI db = URI.create(fx.dbUrl);
+    String jdbc = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + db.getPath();
+    try (Connection conn = DriverManager.getConnection(jdbc, "flexconnect_reader", READER_PASSWORD);
+        Statement st = conn.createStatement()) {
+      st.execute("SET statement_timeout = '10s'");
+      try (ResultSet rs = st.executeQuery(sql)) {
+        return read(rs);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e.getMessage() + "\n--- expanded SQL ---\n" + sql, e);
       }
-    });
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot log in as flexconnect_reader: " + e.getMessage(), e);
+    }
   }
 
   private static Result read(ResultSet rs) throws SQLException {

@@ -49,7 +49,7 @@ final class Dashboards {
         for (JsonNode t : p.path("targets")) {
           out.add(new Query("panel '" + p.path("title").asText() + "' " + t.path("refId").asText(),
               t.path("rawSql").asText(), t.path("format").asText(),
-              minInterval.isEmpty() ? null : GrafanaMacros.parseInterval(minInterval),
+              minInterval.isEmpty() ? null : GrafanaMacros.panelInterval(minInterval),
               p.path("repeat").asText("").isEmpty() ? null : p.path("repeat").asText(),
               t.has("datasource") ? t.path("datasource") : p.path("datasource")));
         }
