@@ -119,16 +119,9 @@ final class DeviceCli {
         config.pki().rotationGrace(), deviceEndpoint(config));
   }
 
-  /** What devices are told: pki.deviceEndpoint, the external broker, or the embedded TLS listener. */
+  /** What devices are told: pki.deviceEndpoint, the external broker, or the embedded TLS listener (advertised host). */
   static String deviceEndpoint(FlexconnectConfig config) {
-    if (!config.pki().deviceEndpoint().isBlank()) {
-      return config.pki().deviceEndpoint();
-    }
-    if (!config.mqtt().url().isBlank()) {
-      return config.mqtt().url();
-    }
-    String host = config.pki().hostList().isEmpty() ? "localhost" : config.pki().hostList().get(0);
-    return "mqtts://" + host + ":" + config.broker().tlsPort();
+    return config.pki().deviceEndpointFor(config.mqtt().url(), "mqtts", config.broker().tlsPort());
   }
 
   /** Prints the bundle (this is the only time the key and token exist outside the device) and writes it to {@code dir}. */
@@ -136,7 +129,7 @@ final class DeviceCli {
     out.println("device_id: " + device.deviceId());
     out.println("tenant_id: " + device.tenantId());
     out.println("token:     " + device.token());
-    out.println("endpoint:  " + device.endpoint());
+    out.println("endpoint:  " + device.endpoint() + "  (host " + device.host() + ", port " + device.port() + ")");
     out.println("topics:    " + device.jsonTopic() + "  " + device.canTopic() + "  alerts: " + device.alertsTopic());
     out.println("certificate serial " + device.certificateSerial().toString(16) + ", valid until "
         + device.certificateNotAfter());

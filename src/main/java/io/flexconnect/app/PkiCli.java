@@ -6,6 +6,7 @@ import io.flexconnect.pki.PkiFiles;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ final class PkiCli {
   static final String USAGE = """
       pki server-cert --host HOST [--host HOST ...] --out DIR
                                write ca.crt, server.crt and server.key for an external broker
-                               reachable as HOST (e.g. docker/mosquitto's /mosquitto/certs)
+                               reachable as HOST and as pki.advertisedHost when that is set
+                               (e.g. docker/mosquitto's /mosquitto/certs)
       pki client-cert [--name NAME] --out DIR
                                write ca.crt, client.crt and client.key: the platform's own client
                                certificate (CN=NAME, default platform@flexconnect) for
@@ -52,9 +54,12 @@ final class PkiCli {
     Path dir = Path.of(outDir);
     switch (args.get(0)) {
       case "server-cert" -> {
-        List<String> hosts = parsed.all("host");
+        // The advertised host (pki.advertisedHost) is the name devices are given: always in the certificate.
+        List<String> hosts = new ArrayList<>(config.pki().externalServerHosts());
+        parsed.all("host").stream().filter(h -> !hosts.contains(h)).forEach(hosts::add);
         if (hosts.isEmpty()) {
-          err.println("--host HOST is required (the name devices and the platform connect to)\nusage:\n" + USAGE);
+          err.println("--host HOST (or FLEXCONNECT_PKI_ADVERTISED_HOST) is required (the name devices and the platform"
+              + " connect to)\nusage:\n" + USAGE);
           return 2;
         }
         CertificateAuthority ca = PkiFiles.loadOrCreateCa(config.pki().directory(), new SecureRandom());

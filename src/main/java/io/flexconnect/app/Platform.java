@@ -61,11 +61,12 @@ public final class Platform {
   /**
    * Deploys the platform on {@code vertx} against the database and broker of {@code config}
    * ({@code db.url} and {@code mqtt.url} must be set), loading or creating the PKI of {@code pki.dir}.
-   * Devices are told to connect to {@code pki.deviceEndpoint}, or else to {@code mqtt.url}.
+   * Devices are told to connect to {@code pki.deviceEndpoint}, or else to {@code mqtt.url} (under
+   * {@code pki.advertisedHost} when set).
    */
   public static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config) {
     return PlatformSecurity.load(vertx, config.pki()).compose(security -> deploy(vertx, config, security,
-        config.pki().deviceEndpoint().isBlank() ? config.mqtt().url() : config.pki().deviceEndpoint()));
+        config.pki().deviceEndpointFor(config.mqtt().url(), "mqtts", 8883)));
   }
 
   static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint) {

@@ -74,7 +74,7 @@ final class PlatformRunner {
   static Future<Running> start(Vertx vertx, FlexconnectConfig config) {
     return PlatformSecurity.load(vertx, config.pki()).compose(security -> {
       if (!config.embeddedBroker()) {
-        String endpoint = config.pki().deviceEndpoint().isBlank() ? config.mqtt().url() : config.pki().deviceEndpoint();
+        String endpoint = config.pki().deviceEndpointFor(config.mqtt().url(), "mqtts", 8883);
         return Platform.deploy(vertx, config, security, endpoint).map(p -> new Running(p, null));
       }
       FlexconnectConfig.BrokerSettings b = config.broker();
@@ -111,14 +111,10 @@ final class PlatformRunner {
     return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
-  /** {@code pki.deviceEndpoint}, or the TLS listener under the first configured server host name. */
+  /** {@code pki.deviceEndpoint}, or the TLS listener (the plain one without it) under the advertised host. */
   private static String deviceEndpoint(FlexconnectConfig config, EmbeddedBrokerVerticle broker) {
-    if (!config.pki().deviceEndpoint().isBlank()) {
-      return config.pki().deviceEndpoint();
-    }
-    String host = config.pki().hostList().isEmpty() ? "localhost" : config.pki().hostList().get(0);
-    return broker.actualTlsPort() > 0 ? "mqtts://" + host + ":" + broker.actualTlsPort()
-        : "mqtt://" + host + ":" + broker.actualPort();
+    return broker.actualTlsPort() > 0 ? config.pki().deviceEndpointFor(null, "mqtts", broker.actualTlsPort())
+        : config.pki().deviceEndpointFor(null, "mqtt", broker.actualPort());
   }
 
   /**

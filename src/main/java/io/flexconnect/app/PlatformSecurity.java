@@ -24,7 +24,7 @@ record PlatformSecurity(CertificateAuthority ca, Issued server, RevokedCertifica
   /** Loads the PKI on a worker thread (file I/O and, on first start, key generation). */
   static Future<PlatformSecurity> load(Vertx vertx, PkiConfig config) {
     return vertx.executeBlocking(() -> {
-      PkiFiles.PlatformPki pki = PkiFiles.loadOrCreate(config.directory(), config.hostList(), new SecureRandom());
+      PkiFiles.PlatformPki pki = PkiFiles.loadOrCreate(config.directory(), config.serverCertificateHosts(), new SecureRandom());
       return new PlatformSecurity(pki.ca(), pki.server(), new RevokedCertificates(), config);
     });
   }

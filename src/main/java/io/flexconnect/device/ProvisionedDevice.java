@@ -1,5 +1,6 @@
 package io.flexconnect.device;
 
+import io.flexconnect.pki.PkiConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +45,16 @@ public record ProvisionedDevice(
     return "flexconnect/" + deviceId + "/alerts";
   }
 
+  /** The broker's host name, as the guide's {@code configureEndpoint(hostName=…)} takes it. */
+  public String host() {
+    return PkiConfig.hostAndPort(endpoint, "endpoint").host();
+  }
+
+  /** The broker's port, as the guide's {@code configureEndpoint(…, portNumber=…)} takes it. */
+  public int port() {
+    return PkiConfig.hostAndPort(endpoint, "endpoint").port();
+  }
+
   /** The three files by their guide names, in the order a reader expects them. */
   public Map<String, String> files() {
     Map<String, String> files = new LinkedHashMap<>();
@@ -67,6 +78,8 @@ public record ProvisionedDevice(
         .put("tenant_id", tenantId)
         .put("token", token)
         .put("endpoint", endpoint)
+        .put("host", host())
+        .put("port", port())
         .put("topics", new JsonObject()
             .put("json", jsonTopic())
             .put("can", canTopic())

@@ -1,25 +1,41 @@
 package io.flexconnect.storage;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.impl.PgConnectionUriParser;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
 /** Creates connection pools from a {@link DatabaseConfig}. */
 public final class Database {
+  /** The login when neither the URL nor {@code db.user} names one (the server's administrator). */
+  static final String DEFAULT_USER = "postgres";
+
   private Database() {}
 
-  /** Connect options for an external URL ({@code postgresql://user:pw@host:port/db}). */
+  /**
+   * Connect options for an external URL ({@code postgresql://[user[:pw]@]host:port/db}). The login
+   * is the URL's user and password where it names them, else {@code db.user}/{@code db.password},
+   * else {@code postgres} without a password.
+   */
   public static PgConnectOptions connectOptions(DatabaseConfig config) {
     PgConnectOptions options = PgConnectOptions.fromUri(config.url());
-    if (!config.user().isBlank() && (options.getUser() == null || options.getUser().isBlank())) {
-      options.setUser(config.user());
+    // fromUri fills in Vert.x's placeholders ("user"/"pass") for what the URL leaves out, so what the
+    // URL itself names is read from the parse that fromUri is built on.
+    JsonObject named = PgConnectionUriParser.parse(config.url());
+    if (!hasText(named.getString("user"))) {
+      options.setUser(hasText(config.user()) ? config.user() : DEFAULT_USER);
     }
-    if (!config.password().isBlank() && (options.getPassword() == null || options.getPassword().isBlank())) {
-      options.setPassword(config.password());
+    if (!hasText(named.getString("password"))) {
+      options.setPassword(hasText(config.password()) ? config.password() : "");
     }
     return options.setCachePreparedStatements(true).setPipeliningLimit(16);
+  }
+
+  private static boolean hasText(String s) {
+    return s != null && !s.isBlank();
   }
 
   /** A pool of {@code config.poolSize()} connections, or {@code size} when given (> 0). */

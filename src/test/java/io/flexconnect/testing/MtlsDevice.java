@@ -31,6 +31,12 @@ public final class MtlsDevice implements AutoCloseable {
    */
   public static Future<MtlsDevice> connect(Vertx vertx, int port, String clientId, String caPem, String certPem,
       String keyPem) {
+    return connect(vertx, "127.0.0.1", port, clientId, caPem, certPem, keyPem);
+  }
+
+  /** Connects to {@code host} by name, verifying that the broker's certificate names it. */
+  public static Future<MtlsDevice> connect(Vertx vertx, String host, int port, String clientId, String caPem,
+      String certPem, String keyPem) {
     MqttClientOptions options = new MqttClientOptions().setClientId(clientId);
     options.setConnectTimeout(5000);
     options.setSsl(true);
@@ -47,7 +53,7 @@ public final class MtlsDevice implements AutoCloseable {
         device.acked.tryComplete();
       }
     });
-    return client.connect(port, "127.0.0.1").map(ack -> device);
+    return client.connect(port, host).map(ack -> device);
   }
 
   /** True when the broker acknowledged the publish, false when it closed the connection instead. */
