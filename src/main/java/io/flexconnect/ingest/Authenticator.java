@@ -31,7 +31,9 @@ final class Authenticator {
         return Identity.refused(RejectReason.UNKNOWN_DEVICE, "no device '" + deviceId + "' is registered");
       }
       if (!found.get().acceptsToken(token, Instant.now())) {
-        return Identity.refused(RejectReason.WRONG_TOKEN, "token does not belong to device '" + deviceId + "'");
+        return Identity.refused(RejectReason.WRONG_TOKEN, found.get().tokens().isEmpty()
+            ? "device '" + deviceId + "' has no valid credentials (revoked)"
+            : "token does not belong to device '" + deviceId + "'");
       }
       return checkTopic(found.get(), topic);
     });
