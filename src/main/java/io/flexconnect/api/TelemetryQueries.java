@@ -183,8 +183,13 @@ final class TelemetryQueries {
                 .put("ts", iso(row.getOffsetDateTime("bucket")))
                 .put("timestamp", row.getOffsetDateTime("bucket").toInstant().toEpochMilli());
             for (String a : aggregates) {
-              Object v = a.equals("count") ? row.getLong(a) : row.getDouble(a);
-              bucket.put(a, v);
+              // Not a conditional expression: mixing Long and Double there unboxes both to a double
+              // (the count came out as 1440.0) and a null average would throw.
+              if (a.equals("count")) {
+                bucket.put(a, row.getLong(a));
+              } else {
+                bucket.put(a, row.getDouble(a));
+              }
             }
             out.add(bucket);
           }
