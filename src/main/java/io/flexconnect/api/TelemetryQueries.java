@@ -183,8 +183,13 @@ final class TelemetryQueries {
                 .put("ts", iso(row.getOffsetDateTime("bucket")))
                 .put("timestamp", row.getOffsetDateTime("bucket").toInstant().toEpochMilli());
             for (String a : aggregates) {
-              Object v = a.equals("count") ? row.getLong(a) : row.getDouble(a);
-              bucket.put(a, v);
+              // Not a conditional expression: mixing Long and Double there unboxes both to a double
+              // (the count came out as 1440.0) and a null average would throw.
+              if (a.equals("count")) {
+                bucket.put(a, row.getLong(a));
+              } else {
+                bucket.put(a, row.getDouble(a));
+              }
             }
             out.add(bucket);
           }
@@ -225,12 +230,15 @@ final class TelemetryQueries {
 
   /**
    * The newest rejected messages of the tenant's devices. A rejection is the tenant's when it names
-   * one of its registered devices; rejections naming no device, or an unregistered one, belong to
-   * no tenant and are served to operator keys only ({@code withoutDevice}).
+   * one of its registered devices: the device it authenticated as ({@code authenticated}) or, when
+   * it failed before that, the registered device it claimed or whose topic it came on (not
+   * authenticated: anyone able to publish there may have sent it). Rejections naming no device, or
+   * an unregistered one, belong to no tenant and are served to operator keys only ({@code withoutDevice}).
    */
   Future<JsonArray> rejected(String tenantId, boolean withoutDevice, String reason, int limit) {
     return pool.preparedQuery("""
-            SELECT r.id, r.received_at, r.topic, r.reason, r.detail, r.device_id, r.payload_size, r.payload_head
+            SELECT r.id, r.received_at, r.topic, r.reason, r.detail, r.device_id, r.authenticated, r.payload_size,
+                   r.payload_head
             FROM rejected_messages r LEFT JOIN devices d ON d.device_id = r.device_id
             WHERE (d.tenant_id = $1 OR ($2 AND d.device_id IS NULL)) AND ($3::text IS NULL OR r.reason = $3)
             ORDER BY r.id DESC LIMIT $4""")
@@ -244,6 +252,7 @@ final class TelemetryQueries {
               .put("reason", row.getString("reason"))
               .put("detail", row.getString("detail"))
               .put("device_id", row.getString("device_id"))
+              .put("authenticated", row.getBoolean("authenticated"))
               .put("payload_size", row.getInteger("payload_size"))
               .put("payload_head_base64", row.getBuffer("payload_head").getBytes())));
           return out;

@@ -5,6 +5,7 @@ import io.flexconnect.can.CanDecoderVerticle;
 import io.flexconnect.can.RedecodeVerticle;
 import io.flexconnect.can.SignalExtractionVerticle;
 import io.flexconnect.codec.can.CanDecoderLimits;
+import io.flexconnect.device.CredentialChangesVerticle;
 import io.flexconnect.device.DeviceRegistry;
 import io.flexconnect.device.ProvisioningService;
 import io.flexconnect.device.RevocationSyncVerticle;
@@ -96,6 +97,8 @@ public final class Platform {
         .compose(id -> vertx.deployVerticle(new WebhookVerticle(config.processing())))
         .compose(id -> vertx.deployVerticle(new IngestVerticle(config.ingest(), config.can(), db, config.storage(), metrics)))
         .compose(id -> vertx.deployVerticle(new RevocationSyncVerticle(db, security.revoked(),
+            config.pki().revocationRefreshSeconds() * 1000L)))
+        .compose(id -> vertx.deployVerticle(new CredentialChangesVerticle(db,
             config.pki().revocationRefreshSeconds() * 1000L)))
         .compose(id -> {
           web = new WebVerticle(config.http(), db, (v, pool) -> new ProvisioningService(v, new DeviceRegistry(pool),

@@ -31,7 +31,9 @@ final class Authenticator {
         return Identity.refused(RejectReason.UNKNOWN_DEVICE, "no device '" + deviceId + "' is registered");
       }
       if (!found.get().acceptsToken(token, Instant.now())) {
-        return Identity.refused(RejectReason.WRONG_TOKEN, "token does not belong to device '" + deviceId + "'");
+        return Identity.refused(RejectReason.WRONG_TOKEN, found.get().tokens().isEmpty()
+            ? "device '" + deviceId + "' has no valid credentials (revoked)"
+            : "token does not belong to device '" + deviceId + "'");
       }
       return checkTopic(found.get(), topic);
     });
@@ -58,16 +60,21 @@ final class Authenticator {
   private Identity checkTopic(Device device, String topic) {
     String named = TopicDevice.of(topic, topicSegment);
     if (named != null && !named.equals(device.deviceId())) {
-      return Identity.refused(RejectReason.TOPIC_DEVICE_MISMATCH, "topic names device '" + named
-          + "' but the message authenticates as '" + device.deviceId() + "'");
+      return new Identity(null, Rejection.of(RejectReason.TOPIC_DEVICE_MISMATCH, "topic names device '" + named
+          + "' but the message authenticates as '" + device.deviceId() + "'"), device.deviceId());
     }
-    return new Identity(device, null);
+    return new Identity(device, null, device.deviceId());
   }
 
-  /** The authenticated device, or the refusal. */
-  record Identity(Device device, Rejection refusal) {
+  /**
+   * The authenticated device, or the refusal.
+   *
+   * @param proven the device whose token the message carries, also when it is refused for its topic; null
+   *     when the token proved nothing
+   */
+  record Identity(Device device, Rejection refusal, String proven) {
     static Identity refused(RejectReason reason, String detail) {
-      return new Identity(null, Rejection.of(reason, detail));
+      return new Identity(null, Rejection.of(reason, detail), null);
     }
 
     Optional<Device> accepted() {

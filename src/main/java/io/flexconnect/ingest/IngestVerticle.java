@@ -48,6 +48,7 @@ public final class IngestVerticle extends VerticleBase {
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
   private JsonTelemetryDecoder jsonDecoder;
   private Authenticator authenticator;
+  private DeviceDirectory devices;
   private Pool pool;
 
   private final MeterRegistry meters;
@@ -64,7 +65,7 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, database, 2);
-    DeviceDirectory devices = new DeviceDirectory(new DeviceRegistry(pool), config.deviceCacheSeconds() * 1000L,
+    devices = new DeviceDirectory(new DeviceRegistry(pool), config.deviceCacheSeconds() * 1000L,
         config.unknownDeviceCacheSeconds() * 1000L, 100_000, System::currentTimeMillis);
     authenticator = new Authenticator(devices, config.deviceTopicSegment());
     jsonDecoder = new JsonTelemetryDecoder(new JsonDecoderLimits(config.maxDecompressedBytes(),
@@ -98,10 +99,10 @@ public final class IngestVerticle extends VerticleBase {
     }
     byte[] payload = raw.payload();
     if (payload.length == 0) {
-      return reject(raw, Rejection.of(RejectReason.EMPTY_PAYLOAD, "payload is empty"), null);
+      return rejectUnproven(raw, Rejection.of(RejectReason.EMPTY_PAYLOAD, "payload is empty"), null);
     }
     if (payload.length > config.maxMessageBytes()) {
-      return reject(raw, Rejection.of(RejectReason.OVERSIZED,
+      return rejectUnproven(raw, Rejection.of(RejectReason.OVERSIZED,
           payload.length + " bytes exceeds the limit of " + config.maxMessageBytes()), null);
     }
     return switch (PayloadFormat.detect(payload)) {
@@ -114,12 +115,14 @@ public final class IngestVerticle extends VerticleBase {
     Decoded<JsonTelemetry> decoded =
         jsonDecoder.decode(raw.payload(), 0, raw.payload().length, System.currentTimeMillis());
     if (decoded instanceof Decoded.Rejected<JsonTelemetry> r) {
-      return reject(raw, r.rejection(), null);
+      return rejectUnproven(raw, r.rejection(), null);
     }
     JsonTelemetry message = ((Decoded.Ok<JsonTelemetry>) decoded).value();
     return authenticator.byDeviceId(message.deviceId(), message.token(), raw.topic()).compose(identity -> {
       if (identity.refusal() != null) {
-        return reject(raw, identity.refusal(), message.deviceId());
+        return identity.proven() != null
+            ? reject(raw, identity.refusal(), identity.proven())
+            : rejectUnproven(raw, identity.refusal(), message.deviceId());
       }
       return store(new TelemetryBatch(RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())));
     });
@@ -129,13 +132,15 @@ public final class IngestVerticle extends VerticleBase {
     return vertx.eventBus().<CanDecodeResult>request(CanAddresses.DECODE, raw, local).compose(reply -> {
       CanDecodeResult result = reply.body();
       if (result.rejection() != null) {
-        return reject(raw, result.rejection(), null);
+        return rejectUnproven(raw, result.rejection(), null);
       }
       CanMessage message = result.message();
       return authenticator.byToken(message.token(), raw.topic())
-          .compose(identity -> identity.refusal() != null
-              ? reject(raw, identity.refusal(), null)
-              : extractAndStore(raw, message, identity.device().deviceId()))
+          .compose(identity -> identity.refusal() == null
+              ? extractAndStore(raw, message, identity.device().deviceId())
+              : identity.proven() != null
+                  ? reject(raw, identity.refusal(), identity.proven())
+                  : rejectUnproven(raw, identity.refusal(), null))
           .eventually(() -> {
             message.close();
             return Future.succeededFuture();
@@ -187,11 +192,38 @@ public final class IngestVerticle extends VerticleBase {
         .map(reply -> IngestOutcome.stored(reply.body()));
   }
 
+  /** A refusal of a message that proved to be {@code deviceId}'s (its token was checked). */
   private Future<IngestOutcome> reject(RawMessage raw, Rejection rejection, String deviceId) {
+    return record(raw, rejection, deviceId, true);
+  }
+
+  /**
+   * A refusal before the message proved its device. It is kept under the registered device it
+   * claims, else the registered device its topic names, marked as not authenticated, so that
+   * device's tenant sees it; with neither it belongs to no tenant (operators see it). A name that
+   * is not registered is never recorded as a device: registering it later must not reveal it.
+   */
+  private Future<IngestOutcome> rejectUnproven(RawMessage raw, Rejection rejection, String claimed) {
+    return registered(claimed)
+        .compose(found -> found != null ? Future.succeededFuture(found)
+            : registered(TopicDevice.of(raw.topic(), config.deviceTopicSegment())))
+        .otherwise((String) null) // the registry is unreachable: keep the rejection, of no tenant
+        .compose(deviceId -> record(raw, rejection, deviceId, false));
+  }
+
+  /** {@code deviceId} when it names a registered device (through the credential cache), else null. */
+  private Future<String> registered(String deviceId) {
+    if (!DeviceRegistry.isValidId(deviceId)) {
+      return Future.succeededFuture(null);
+    }
+    return devices.byId(deviceId).map(found -> found.isPresent() ? deviceId : null);
+  }
+
+  private Future<IngestOutcome> record(RawMessage raw, Rejection rejection, String deviceId, boolean authenticated) {
     rejections.record(rejection, raw.topic(), raw.receivedAtMs());
     byte[] head = PayloadRedactor.head(raw.payload(), storage.rejectedPayloadBytes());
     RejectedMessage record = new RejectedMessage(raw.receivedAtMs(), raw.topic(), rejection.reason().code(),
-        rejection.detail(), deviceId, raw.payload().length, head);
+        rejection.detail(), deviceId, authenticated, raw.payload().length, head);
     return vertx.eventBus().request(StorageAddresses.REJECTED, record, local)
         .map(reply -> IngestOutcome.rejected(rejection));
   }

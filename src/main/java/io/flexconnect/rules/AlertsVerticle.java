@@ -68,6 +68,11 @@ public final class AlertsVerticle extends VerticleBase {
       SELECT d, s::jsonb, now() FROM unnest($1::text[], $2::text[]) AS u(d, s)
       ON CONFLICT (device_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
       """;
+  private static final String UPDATE_PEAKS = """
+      UPDATE alerts a SET peak_value = u.p
+      FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[]) AS u(d, r, o, p)
+      WHERE a.device_id = u.d AND a.rule_id = u.r AND a.opened_at = %s AND a.state <> 'resolved'
+      """.formatted(SqlTime.fromEpochMs("u.o"));
 
   private final ProcessingConfig config;
   private final DatabaseConfig database;
@@ -153,7 +158,11 @@ public final class AlertsVerticle extends VerticleBase {
     });
   }
 
-  /** Saves the state of the devices that changed since the last save. */
+  /**
+   * Saves the state of the devices that changed since the last save and, in the same transaction,
+   * the grown peaks of their open incidents: a stored incident follows its signal within one save
+   * interval, at one statement per save however often the peak grows.
+   */
   private Future<Void> persist() {
     if (dirty.isEmpty()) {
       return Future.succeededFuture();
@@ -161,21 +170,40 @@ public final class AlertsVerticle extends VerticleBase {
     List<String> ids = new ArrayList<>(dirty);
     dirty.clear();
     String[] snapshots = new String[ids.size()];
+    List<DeviceAlerts.OpenPeak> peaks = new ArrayList<>();
     try {
       for (int i = 0; i < ids.size(); i++) {
-        snapshots[i] = JSON.writeValueAsString(devices.get(ids.get(i)).snapshot());
+        DeviceAlerts alerts = devices.get(ids.get(i));
+        snapshots[i] = JSON.writeValueAsString(alerts.snapshot());
+        peaks.addAll(alerts.takeGrownPeaks());
       }
     } catch (Exception e) {
       dirty.addAll(ids);
       return Future.failedFuture(e);
     }
-    return pool.preparedQuery(SAVE_STATES)
-        .execute(Tuple.tuple().addValue(ids.toArray(new String[0])).addValue(snapshots))
+    return pool.withTransaction(conn -> conn.preparedQuery(SAVE_STATES)
+            .execute(Tuple.tuple().addValue(ids.toArray(new String[0])).addValue(snapshots))
+            .compose(r -> peaks.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(UPDATE_PEAKS).execute(peakColumns(peaks))))
         .<Void>mapEmpty()
         .onFailure(err -> {
-          dirty.addAll(ids); // again with the next save
+          dirty.addAll(ids); // again with the next save (a peak is saved again when it grows or closes)
           log.warn("Alert state not saved: {}", err.getMessage());
         });
+  }
+
+  private static Tuple peakColumns(List<DeviceAlerts.OpenPeak> peaks) {
+    String[] devices = new String[peaks.size()];
+    String[] rules = new String[peaks.size()];
+    Long[] opened = new Long[peaks.size()];
+    Double[] values = new Double[peaks.size()];
+    for (int i = 0; i < peaks.size(); i++) {
+      DeviceAlerts.OpenPeak p = peaks.get(i);
+      devices[i] = p.deviceId();
+      rules[i] = p.ruleId();
+      opened[i] = p.openedAtMs();
+      values[i] = Double.isFinite(p.peak()) ? p.peak() : null;
+    }
+    return Tuple.tuple().addValue(devices).addValue(rules).addValue(opened).addValue(values);
   }
 
   private void onCommitted(TelemetryBatch batch) {

@@ -44,7 +44,8 @@ public final class RuleSets {
     return pool.preparedQuery("""
             INSERT INTO rule_sets (kind, document, updated_at) VALUES ($1, $2::jsonb, now())
             ON CONFLICT (kind) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at""")
-        .execute(Tuple.of(kind, document.encode()))
+        // The JsonObject itself: a String bound to a jsonb parameter is stored as a JSON string.
+        .execute(Tuple.of(kind, document))
         .onSuccess(r -> vertx.eventBus().publish(CHANGED, new JsonObject().put("kind", kind).put("document", document)))
         .mapEmpty();
   }

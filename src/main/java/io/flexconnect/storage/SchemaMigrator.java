@@ -34,7 +34,7 @@ public final class SchemaMigrator {
       "V1__core_schema.sql", "V2__can_messages.sql", "V3__dashboards.sql",
       "V4__device_credentials.sql",
       "V5__dbc_versions.sql", "V6__api_keys.sql", "V7__alert_incidents.sql", "V8__alert_state.sql",
-      "V9__rule_sets.sql", "V10__device_message_counts.sql");
+      "V9__rule_sets.sql", "V10__device_message_counts.sql", "V11__stored_rules_and_rejections.sql");
 
   private final Pool pool;
   private final TimescalePolicies policies;

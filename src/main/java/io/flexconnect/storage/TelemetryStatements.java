@@ -63,8 +63,9 @@ public final class TelemetryStatements {
       """.formatted(SqlTime.fromEpochMs("f"), SqlTime.fromEpochMs("l"), SqlTime.fromEpochMs("r"));
 
   private static final String INSERT_REJECTED = """
-      INSERT INTO rejected_messages (received_at, topic, reason, detail, device_id, payload_size, payload_head)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      INSERT INTO rejected_messages (received_at, topic, reason, detail, device_id, payload_size, payload_head,
+                                     authenticated)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       """;
 
   private final int rejectedKeep;
@@ -93,7 +94,7 @@ public final class TelemetryStatements {
         tuples.add(Tuple.of(
             OffsetDateTime.ofInstant(Instant.ofEpochMilli(m.receivedAtMs()), ZoneOffset.UTC),
             m.topic(), m.reason(), m.detail(), m.deviceId(), m.payloadSize(),
-            Buffer.buffer(m.payloadHead())));
+            Buffer.buffer(m.payloadHead()), m.authenticated()));
       }
       chain = chain.compose(n -> conn.preparedQuery(INSERT_REJECTED).executeBatch(tuples).map(r -> n));
     }

@@ -91,6 +91,11 @@ class TenantIsolationTest {
     return rejected.stream().map(r -> ((JsonObject) r).getString("device_id")).toList();
   }
 
+  static List<String> rejectedTopics(Http http) {
+    JsonArray rejected = http.get("/api/v1/rejected?limit=100").json().getJsonArray("rejected");
+    return rejected.stream().map(r -> ((JsonObject) r).getString("topic")).toList();
+  }
+
   /** GETs {@code path} (with {device} replaced) as each tenant for its own and the other's device. */
   static void assertOwnerOnly(String path, Function<JsonObject, Object> ownerSees) {
     for (boolean acmeAsks : new boolean[] {true, false}) {
@@ -140,8 +145,10 @@ class TenantIsolationTest {
     assertThat(rejectedDevices(acme)).containsExactly(ACME_DEVICE);
     assertThat(rejectedDevices(globex)).containsExactly(GLOBEX_DEVICE);
     // The fixture's key is an operator's key of tenant default: rejections of no tenant, none of acme's or globex's.
-    assertThat(rejectedDevices(fx.http)).contains("ghost-0001").doesNotContain(ACME_DEVICE, GLOBEX_DEVICE);
-    assertThat(rejectedDevices(fx.http.withKey(fx.createApiKey("default")))).doesNotContain("ghost-0001");
+    // A name no device is registered under is never recorded as the rejection's device.
+    assertThat(rejectedTopics(fx.http)).contains("flexconnect/ghost-0001/json");
+    assertThat(rejectedDevices(fx.http)).doesNotContain("ghost-0001", ACME_DEVICE, GLOBEX_DEVICE);
+    assertThat(rejectedTopics(fx.http.withKey(fx.createApiKey("default")))).doesNotContain("flexconnect/ghost-0001/json");
   }
 
   @Test

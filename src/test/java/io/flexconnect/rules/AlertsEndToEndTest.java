@@ -107,8 +107,11 @@ class AlertsEndToEndTest {
     assertThat(firing.getString("message")).contains("alert-0001").contains("temp").contains("95");
     assertThat(onMqtt.get(1).getDouble("peak")).isEqualTo(97.0);
     // The webhook refused the first delivery; the retry brings both transitions, in any order.
-    Await.until("both transitions at the webhook", Duration.ofSeconds(20), () -> hooked.size() >= 2 ? true : null);
-    assertThat(hooked).extracting(a -> a.getString("state")).containsExactlyInAnyOrder("firing", "resolved");
+    // (Other tests' devices fire the same rule: only this device's transitions count here.)
+    Await.until("both transitions at the webhook", Duration.ofSeconds(20), () ->
+        hooked.stream().filter(a -> "alert-0001".equals(a.getString("device_id"))).count() >= 2 ? true : null);
+    assertThat(hooked).filteredOn(a -> "alert-0001".equals(a.getString("device_id")))
+        .extracting(a -> a.getString("state")).containsExactlyInAnyOrder("firing", "resolved");
     assertThat(hookCalls.get()).isGreaterThanOrEqualTo(3);
 
     List<String> rows = TestDatabase.jdbc(fx.dbUrl, conn -> {
@@ -130,6 +133,37 @@ class AlertsEndToEndTest {
     // The platform's own alerts come back through its flexconnect/# subscription: not device input.
     assertThat(fx.http.get("/api/v1/rejected?limit=100").json().getJsonArray("rejected")).isEmpty();
     Await.result(watcher.disconnect());
+  }
+
+  @Test
+  void verifiesThatTheStoredPeakOfAFiringIncidentFollowsTheSignalBeforeItCloses() {
+    fx.addDevice("alert-0003", "tok_alert-0003-f1re");
+    long t = 1_700_200_000_000L;
+    try (TestPublisher device = fx.publisher("alert-device-3")) {
+      device.publish("flexconnect/alert-0003/json", temp3(t, 92));
+      Await.until("firing at 92", Duration.ofSeconds(20), () -> "firing 92.0".equals(incident("alert-0003")) ? true : null);
+      device.publish("flexconnect/alert-0003/json", temp3(t + 1000, 105));
+      device.publish("flexconnect/alert-0003/json", temp3(t + 2000, 99)); // still firing, below the peak
+    }
+    Await.until("the stored peak to reach 105 while firing", Duration.ofSeconds(15),
+        () -> "firing 105.0".equals(incident("alert-0003")) ? true : null);
+    var listed = fx.http.get("/api/v1/alerts?device=alert-0003&state=firing").json().getJsonArray("alerts");
+    assertThat(listed).hasSize(1);
+    assertThat(listed.getJsonObject(0).getDouble("peak")).isEqualTo(105.0);
+  }
+
+  static byte[] temp3(long ts, double value) {
+    return new String(temp(ts, value), StandardCharsets.UTF_8).replace("alert-0001", "alert-0003")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** "state peak" of the device's only incident, or null before there is one. */
+  static String incident(String deviceId) {
+    return TestDatabase.jdbc(fx.dbUrl, conn -> {
+      var rs = conn.createStatement().executeQuery(
+          "SELECT state, peak_value FROM alerts WHERE device_id = '" + deviceId + "'");
+      return rs.next() ? rs.getString(1) + " " + rs.getDouble(2) : null;
+    });
   }
 
   @Test

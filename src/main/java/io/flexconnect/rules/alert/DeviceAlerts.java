@@ -100,6 +100,27 @@ public final class DeviceAlerts {
     return ids;
   }
 
+  /**
+   * The open incidents whose peak grew since their last transition or the last call, so the stored
+   * incident can follow the signal while it lasts; each growth is reported once.
+   */
+  public List<OpenPeak> takeGrownPeaks() {
+    List<OpenPeak> grown = null;
+    for (RuleMachine m : machines) {
+      double peak = m.takeGrownPeak();
+      if (!Double.isNaN(peak)) {
+        if (grown == null) {
+          grown = new ArrayList<>(2);
+        }
+        grown.add(new OpenPeak(m.rule.id, deviceId, m.openedAt, peak));
+      }
+    }
+    return grown == null ? List.of() : grown;
+  }
+
+  /** The peak so far of the incident of a rule on a device opened at {@code openedAtMs}. */
+  public record OpenPeak(String ruleId, String deviceId, long openedAtMs, double peak) {}
+
   /** Number of rules that apply to this device. */
   public int ruleCount() {
     return machines.length;

@@ -34,6 +34,8 @@ final class RuleMachine {
   long openedAt;
   long firedAt;
   double peak = Double.NaN;
+  /** The open incident's peak grew since the last transition or {@link #takeGrownPeak} reported it. */
+  boolean peakGrown;
   /** No-data rules: arrival time of the newest point, MIN_VALUE before the first point or tick. */
   long lastSeen = Long.MIN_VALUE;
   long lateIgnored;
@@ -94,8 +96,9 @@ final class RuleMachine {
         state = State.PENDING;
         out = emit(out, Kind.PENDING, now, seconds);
       }
-    } else {
-      peak = Math.max(peak, seconds);
+    } else if (seconds > peak) {
+      peak = seconds;
+      peakGrown = true;
     }
     if (state != State.FIRING && now - condStart >= rule.forMs) {
       state = State.FIRING;
@@ -194,7 +197,21 @@ final class RuleMachine {
   private void updatePeak(double observed) {
     if (Double.isNaN(peak) || rule.when.score(observed) > rule.when.score(peak)) {
       peak = observed;
+      peakGrown = true;
     }
+  }
+
+  /**
+   * The open incident's peak when it grew since it was last reported (by a transition or by this
+   * method), else NaN; reporting it clears the mark.
+   */
+  double takeGrownPeak() {
+    if (!peakGrown || state == State.OK) {
+      peakGrown = false;
+      return Double.NaN;
+    }
+    peakGrown = false;
+    return peak;
   }
 
   private void reset() {
@@ -202,6 +219,7 @@ final class RuleMachine {
     openedAt = 0;
     firedAt = 0;
     peak = Double.NaN;
+    peakGrown = false;
   }
 
   /** Change per second from the oldest point inside the window to this one; NaN without one. */
@@ -226,6 +244,7 @@ final class RuleMachine {
       out = new ArrayList<>(2);
     }
     double shownPeak = Double.isNaN(peak) ? value : peak;
+    peakGrown = false; // the transition carries it
     out.add(new AlertEvent(kind, rule.id, deviceId, lastSignal, rule.severity,
         rule.message(deviceId, lastSignal, value, shownPeak), at, openedAt, firedAt, value, shownPeak,
         rule.when.threshold()));

@@ -48,6 +48,20 @@ class AlertScenarioTest {
   }
 
   @Test
+  void verifiesThatAnOpenIncidentReportsEachGrowthOfItsPeakOnceAndNothingAfterItCloses() {
+    DeviceAlerts a = alerts(0, rule("{\"op\":\"<\",\"value\":10}", ""));
+    feed(a, 0, 8);
+    assertThat(a.takeGrownPeaks()).as("the firing transition carries its peak").isEmpty();
+    feed(a, 1000, 5, 2000, 7, 3000, 3);
+    assertThat(a.takeGrownPeaks()).containsExactly(new DeviceAlerts.OpenPeak("r", DEVICE, 0, 3));
+    assertThat(a.takeGrownPeaks()).isEmpty();
+    feed(a, 4000, 4);
+    assertThat(a.takeGrownPeaks()).as("not lower for a '<' rule").isEmpty();
+    feed(a, 5000, 2, 6000, 12);
+    assertThat(a.takeGrownPeaks()).as("resolved: the transition carries the peak").isEmpty();
+  }
+
+  @Test
   void verifiesThatAThresholdFiresOnceAndResolvesOnceWithItsPeak() {
     DeviceAlerts a = alerts(0, rule("{\"op\":\">\",\"value\":90}", ""));
     List<AlertEvent> events = feed(a, 0, 80, 1000, 91, 2000, 97, 3000, 93, 4000, 85);
