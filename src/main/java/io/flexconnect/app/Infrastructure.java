@@ -26,11 +26,13 @@ public final class Infrastructure implements AutoCloseable {
     }
     int port = config.db().embedded().port();
     String url = "postgresql://postgres@127.0.0.1:" + port + "/postgres";
-    if (port > 0 && listening(port)) {
-      // Already served (the platform runs beside this CLI call): share it.
+    Path dataDir = Path.of(config.db().embedded().dataDir());
+    if (port > 0 && EmbeddedDatabase.inUse(dataDir) && listening(port)) {
+      // Served by a running platform (this is a CLI call beside it): share it. A server nobody owns
+      // (its platform was killed) is not adopted: start() replaces it with one of this configuration.
       return new Infrastructure(withDb(config, url), null);
     }
-    EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(config.db().embedded().dataDir()), port);
+    EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port);
     return new Infrastructure(withDb(config, db.url()), db);
   }
 

@@ -4,6 +4,7 @@ import io.flexconnect.broker.BrokerConfig;
 import io.flexconnect.broker.BrokerTls;
 import io.flexconnect.broker.DeviceCertificateAuthorizer;
 import io.flexconnect.broker.EmbeddedBrokerVerticle;
+import io.flexconnect.broker.ReservedSubscription;
 import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.mqtt.MqttIngestConfig;
 import io.flexconnect.storage.Database;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -89,7 +91,10 @@ final class PlatformRunner {
       EmbeddedBrokerVerticle broker = new EmbeddedBrokerVerticle(new BrokerConfig(b.host(), b.port(),
           b.maxInflightPerSession(), b.maxQueuedPerSession(), b.maxMessageBytes(), Duration.ZERO,
           BrokerConfig.DEFAULT_MAX_RETAINED, BrokerConfig.DEFAULT_MAX_CLIENT_ID_LENGTH),
-          new DeviceCertificateAuthorizer(security.revoked(), Clock.systemUTC()), tls, b.plainEnabled());
+          new DeviceCertificateAuthorizer(security.revoked(), Clock.systemUTC()), tls, b.plainEnabled(),
+          // The platform's subscription exists from the broker's first moment: a device reconnecting
+          // while the platform still starts gets no PUBACK until the platform committed its message.
+          List.of(new ReservedSubscription(config.mqtt().clientId(), config.mqtt().topicFilter())));
       return vertx.deployVerticle(broker)
           .compose(id -> subscription(vertx, config, security, broker))
           .compose(mqtt -> Platform.deploy(vertx, config.withMqtt(mqtt), security, deviceEndpoint(config, broker)))

@@ -37,9 +37,20 @@ final class BrokerEngine {
   private boolean retainedFullWarned;
 
   BrokerEngine(BrokerConfig config, BrokerAuthorizer authorizer) {
+    this(config, authorizer, List.of());
+  }
+
+  /** {@code reserved}: persistent sessions and subscriptions that exist before their clients connect. */
+  BrokerEngine(BrokerConfig config, BrokerAuthorizer authorizer, List<ReservedSubscription> reserved) {
     this.config = config;
     this.authorizer = authorizer;
     this.retained = new RetainedStore(config.maxRetainedMessages());
+    for (ReservedSubscription r : reserved) {
+      Session session = sessions.computeIfAbsent(r.clientId(), id -> new Session(id, false, config, counters));
+      session.reserved = true;
+      session.subscriptions.put(r.filter(), MqttQoS.AT_LEAST_ONCE);
+      index.add(session, r.filter(), MqttQoS.AT_LEAST_ONCE);
+    }
   }
 
   BrokerStats stats() {
@@ -69,6 +80,14 @@ final class BrokerEngine {
     }
     boolean clean = endpoint.isCleanSession();
     Session session = sessions.get(clientId);
+    if (clean && session != null && session.reserved) {
+      // A clean session would discard what waits for the reserved subscriber, and with it settle the
+      // devices' publishes as if they had been processed.
+      log.warn("Client {} from {} asked for a clean session, but its session is reserved; refusing it", clientId,
+          endpoint.remoteAddress());
+      endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+      return;
+    }
     if (session != null && session.isConnected()) {
       // MQTT 3.1.1 3.1.4: the newer connection wins. Detach first so the old close is a no-op here.
       MqttEndpoint old = session.endpoint;

@@ -49,8 +49,17 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
    * @param plainListener whether to open the plain listener of {@code config} too
    */
   public EmbeddedBrokerVerticle(BrokerConfig config, BrokerAuthorizer authorizer, BrokerTls tls, boolean plainListener) {
+    this(config, authorizer, tls, plainListener, List.of());
+  }
+
+  /**
+   * @param reserved persistent subscriptions held from the start, before their clients first connect
+   *                 (the platform's ingest subscription), so that matching publishes wait for them
+   */
+  public EmbeddedBrokerVerticle(BrokerConfig config, BrokerAuthorizer authorizer, BrokerTls tls, boolean plainListener,
+      List<ReservedSubscription> reserved) {
     this.config = Objects.requireNonNull(config, "config");
-    this.engine = new BrokerEngine(config, Objects.requireNonNull(authorizer, "authorizer"));
+    this.engine = new BrokerEngine(config, Objects.requireNonNull(authorizer, "authorizer"), List.copyOf(reserved));
     this.tls = tls;
     this.plainListener = plainListener;
     if (tls == null && !plainListener) {

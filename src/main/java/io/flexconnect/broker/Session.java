@@ -25,6 +25,8 @@ final class Session {
   private final BrokerCounters counters;
 
   boolean cleanSession;
+  /** Created by the broker for a {@link ReservedSubscription}; never ended by a clean-session connect. */
+  boolean reserved;
   /** The live connection, null while the client is away. */
   MqttEndpoint endpoint;
 

@@ -9,13 +9,21 @@
  * <ul>
  *   <li><b>Sessions</b> are in memory, keyed by client id. Clean-session false keeps subscriptions,
  *       queued and unacknowledged deliveries across reconnects (CONNACK session-present set); they
- *       never expire. A new connection with a client id in use closes the older connection.</li>
+ *       never expire. A new connection with a client id in use closes the older connection. Nothing
+ *       is written to disk, and nothing needs to be: with ack-through the broker never holds a
+ *       message it has acknowledged, so a crash loses only what the devices still have.</li>
  *   <li><b>Subscriptions</b> are granted at min(requested, 1). Topic filters follow 3.1.1 section 4.7,
  *       including {@code $}-topics being invisible to leading wildcards. {@code $share/{group}/{filter}}
  *       sends each message to one member, round-robin over connected members with queue room; when a
  *       member leaves, its queued and unacknowledged deliveries of that group move to a connected
  *       member (at least once). Retained messages are kept per topic (bounded) and sent after SUBACK to
  *       plain subscriptions, not to shared ones.</li>
+ *   <li><b>Reserved subscriptions</b>: a {@link io.flexconnect.broker.ReservedSubscription} is a
+ *       persistent QoS 1 session and subscription that exists from the broker's start, before its
+ *       client first connects (the platform's ingest subscription). Matching publishes queue for it
+ *       and their PUBACK waits, so a device reconnecting while the platform still starts keeps its
+ *       messages. A clean-session connect under a reserved client id is refused (it would discard
+ *       the queue and release those PUBACKs).</li>
  *   <li><b>Ack-through</b>: a QoS 1 publish gets its PUBACK only once every QoS 1 delivery it caused
  *       was acknowledged; with no QoS 1 subscriber it is acknowledged at once. A QoS 0 subscription
  *       (or QoS 0 publish) is delivered at QoS 0 and does not hold the PUBACK. If the publisher's

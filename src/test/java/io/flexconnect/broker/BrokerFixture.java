@@ -29,6 +29,13 @@ final class BrokerFixture {
     return vertx.deployVerticle(broker).map(id -> new BrokerFixture(vertx, broker));
   }
 
+  /** A broker that holds {@code reserved} persistent subscriptions from its start. */
+  static Future<BrokerFixture> startReserving(Vertx vertx, BrokerConfig config, ReservedSubscription... reserved) {
+    EmbeddedBrokerVerticle broker = new EmbeddedBrokerVerticle(config.withPort(0), BrokerAuthorizer.ALLOW_ALL, null,
+        true, java.util.List.of(reserved));
+    return vertx.deployVerticle(broker).map(id -> new BrokerFixture(vertx, broker));
+  }
+
   static BrokerConfig config() {
     return BrokerConfig.defaults().withPort(0);
   }

@@ -114,6 +114,70 @@ class EmbeddedBrokerVerticleTest {
   }
 
   @Test
+  void verifiesThatAPublishForAReservedSubscriptionIsAcknowledgedOnlyAfterItsClientConnectedAndAcked(Vertx vertx,
+      VertxTestContext ctx) {
+    AtomicBoolean platformAcked = new AtomicBoolean();
+    ReservedSubscription platform = new ReservedSubscription("platform", "dev/#");
+    BrokerFixture.startReserving(vertx, BrokerFixture.config(), platform).compose(f -> {
+      MqttClient pub = f.publisher("pub");
+      pub.publishCompletionHandler(id -> ctx.verify(() -> {
+        assertThat(platformAcked).as("PUBACK before the reserved subscriber had the message").isTrue();
+        ctx.completeNow();
+      }));
+      return f.connect(pub)
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("early"), AT_LEAST_ONCE, false, false))
+          // The platform is still starting: nobody has the message, so the device must keep it.
+          .compose(id -> vertx.timer(500))
+          .compose(t -> {
+            MqttClient sub = f.manualAckClient("platform", false);
+            sub.publishHandler(message -> ctx.verify(() -> {
+              assertThat(message.payload().toString()).isEqualTo("early");
+              platformAcked.set(true);
+              message.ack();
+            }));
+            return sub.connect(f.port(), "127.0.0.1");
+          })
+          .onSuccess(ack -> ctx.verify(() -> assertThat(ack.isSessionPresent()).isTrue()));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatAQos0MonitorDoesNotHoldThePubackOfAReservedSubscription(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint monitored = ctx.checkpoint();
+    Checkpoint pubacked = ctx.checkpoint();
+    ReservedSubscription platform = new ReservedSubscription("platform", "dev/#");
+    BrokerFixture.startReserving(vertx, BrokerFixture.config(), platform).compose(f -> {
+      MqttClient monitor = f.manualAckClient("monitor", true);
+      MqttClient sub = f.manualAckClient("platform", false);
+      MqttClient pub = f.publisher("pub");
+      monitor.publishHandler(message -> ctx.verify(() -> {
+        assertThat(message.qosLevel()).isEqualTo(AT_MOST_ONCE);
+        monitored.flag();
+      }));
+      sub.publishHandler(message -> message.ack());
+      pub.publishCompletionHandler(id -> pubacked.flag());
+      return f.connectAndSubscribe(monitor, "dev/#", 0)
+          .compose(v -> f.connect(sub))
+          .compose(c -> f.connect(pub))
+          .compose(c -> pub.publish("dev/1", Buffer.buffer("x"), AT_LEAST_ONCE, false, false));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void verifiesThatAReservedSessionRefusesACleanSessionConnect(Vertx vertx, VertxTestContext ctx) {
+    ReservedSubscription platform = new ReservedSubscription("platform", "dev/#");
+    BrokerFixture.startReserving(vertx, BrokerFixture.config(), platform).compose(f -> {
+      MqttClient clean = f.manualAckClient("platform", true);
+      return clean.connect(f.port(), "127.0.0.1")
+          .map(ack -> ack.code())
+          .otherwise(error -> error instanceof io.vertx.mqtt.MqttConnectionException refused ? refused.code() : null);
+    }).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+      assertThat(code).isEqualTo(io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void verifiesThatPersistentSessionRedeliversUnackedMessageWithDupAfterReconnect(Vertx vertx,
       VertxTestContext ctx) {
     AtomicBoolean redeliveryAcked = new AtomicBoolean();
