@@ -62,7 +62,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, database, config.writers());
+    pool = Database.writerPool(vertx, database, config.writers());
     statements = new TelemetryStatements(config.rejectedKeep());
     lanes = new Lane[config.writers()];
     for (int i = 0; i < lanes.length; i++) {
