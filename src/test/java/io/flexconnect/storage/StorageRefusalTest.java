@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
  * refuses with SQLSTATE 22021) is isolated from its flush, recorded as refused and acknowledged,
  * while storage that fails for everyone keeps messages unacknowledged and shows in {@code /health}.
  */
-class StorageRefusalTest {
+public class StorageRefusalTest {
   static final String TOKEN = "tok_poison-0001-8d2e41";
   static final long T0 = 1_700_000_000_000L;
   static PlatformFixture fx;
 
   @BeforeAll
-  static void start() throws Exception {
+  public static void start() throws Exception {
     fx = PlatformFixture.start("refusal", Map.of(
         "FLEXCONNECT_MQTT_RETRY_MIN_MS", "50", "FLEXCONNECT_MQTT_RETRY_MAX_MS", "200",
         // One long batch window: the poison shares its flush with the messages around it.
@@ -39,8 +39,11 @@ class StorageRefusalTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    fx.close();
+  public static void stop() throws Exception {
+    if (fx != null) {
+      fx.close();
+      fx = null;
+    }
   }
 
   static byte[] message(int i, String value) {
@@ -62,7 +65,7 @@ class StorageRefusalTest {
   }
 
   @Test
-  void verifiesThatAMessageTheDatabaseRefusesIsRejectedWhileTheMessagesAroundItAreCommitted() {
+  public void verifiesThatAMessageTheDatabaseRefusesIsRejectedWhileTheMessagesAroundItAreCommitted() {
     try (TestPublisher device = fx.publisher("poison-device")) {
       List<Future<Void>> sent = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
@@ -83,7 +86,7 @@ class StorageRefusalTest {
   }
 
   @Test
-  void verifiesThatHealthSaysStorageIsFailingWhileWritesFailAndUpOnceTheyCommitAgain() {
+  public void verifiesThatHealthSaysStorageIsFailingWhileWritesFailAndUpOnceTheyCommitAgain() {
     Http anonymous = new Http(fx.platform.httpPort());
     TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry RENAME TO telemetry_away"));
     try {
