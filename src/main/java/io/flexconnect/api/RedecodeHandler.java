@@ -44,7 +44,7 @@ final class RedecodeHandler {
           RedecodeResult r = reply.body();
           return new JsonObject()
               .put("device_id", deviceId)
-              .put("from", request.fromMs())
+              .put("from", r.fromMs()) // later than asked when clipped to the retention horizon
               .put("to", request.toMs())
               .put("messages", r.messages())
               .put("frames", r.frames())

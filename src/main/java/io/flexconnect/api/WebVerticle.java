@@ -9,6 +9,8 @@ import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.SubscriptionStatus;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
+import io.flexconnect.storage.StorageAddresses;
+import io.flexconnect.storage.StorageStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -365,17 +367,28 @@ public final class WebVerticle extends VerticleBase {
   }
 
   private void health(RoutingContext ctx) {
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2000);
     Future<Boolean> db = queries.ping().map(true).otherwise(false);
     Future<Boolean> mqtt = vertx.eventBus()
-        .<SubscriptionStatus>request(MqttAddresses.STATUS, "", new DeliveryOptions().setSendTimeout(2000))
+        .<SubscriptionStatus>request(MqttAddresses.STATUS, "", quick)
         .map(reply -> reply.body().subscribed()).otherwise(false);
-    Future.join(db, mqtt).onComplete(ar -> {
-      boolean up = db.result() && mqtt.result();
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
-          .end(new JsonObject()
-              .put("status", up ? "UP" : "DOWN")
-              .put("database", db.result() ? "UP" : "DOWN")
-              .put("mqtt", mqtt.result() ? "UP" : "DOWN").encode());
+    // Reachable is not enough: writes can fail while a ping succeeds (a missing table, a full disk).
+    Future<StorageStatus> storage = vertx.eventBus().<StorageStatus>request(StorageAddresses.STATUS, "", quick)
+        .map(reply -> reply.body())
+        .otherwise(err -> new StorageStatus(true, "storage writer not answering: " + err.getMessage(), 0, 0));
+    Future.join(db, mqtt, storage).onComplete(ar -> {
+      boolean writing = !storage.result().failing();
+      boolean up = db.result() && mqtt.result() && writing;
+      JsonObject body = new JsonObject()
+          .put("status", up ? "UP" : "DOWN")
+          .put("database", db.result() ? "UP" : "DOWN")
+          .put("storage", writing ? "UP" : "FAILING")
+          .put("mqtt", mqtt.result() ? "UP" : "DOWN")
+          .put("storage_refused", storage.result().refused());
+      if (!writing) {
+        body.put("storage_error", storage.result().lastError());
+      }
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
     });
   }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class RedecodeVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RedecodeVerticle.class);
 
-  /** {@link RedecodeRequest} in, {@link RedecodeResult} out; failure code 400 for a DBC that cannot be used. */
+  /** {@link RedecodeRequest} in, {@link RedecodeResult} out; failure code 400 for a DBC that cannot be used or a range before the retention horizon. */
   public static final String ADDRESS = "flexconnect.can.redecode";
 
   private final CanConfig config;
@@ -32,7 +32,7 @@ public final class RedecodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, database, 1);
+    pool = Database.writerPool(vertx, database, 1);
     redecoder = new Redecoder(vertx, pool, config);
     vertx.eventBus().<RedecodeRequest>localConsumer(ADDRESS, this::handle);
     return Future.succeededFuture();
@@ -51,7 +51,8 @@ public final class RedecodeVerticle extends VerticleBase {
         log.info("Re-decoded device '{}' [{}, {}): {} messages, {} rows replaced by {} (DBC {})", r.deviceId(),
             r.fromMs(), r.toMs(), result.messages(), result.rowsDeleted(), result.rowsWritten(), result.dbcVersions());
         message.reply(result);
-      } else if (ar.cause() instanceof DbcFileException e) {
+      } else if (ar.cause() instanceof DbcFileException || ar.cause() instanceof Redecoder.RangeRefusedException) {
+        RuntimeException e = (RuntimeException) ar.cause();
         message.fail(400, e.getMessage());
       } else {
         log.warn("Re-decoding device '{}' failed: {}", r.deviceId(), ar.cause().getMessage());

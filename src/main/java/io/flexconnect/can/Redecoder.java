@@ -37,12 +37,30 @@ import java.util.Map;
 public final class Redecoder {
   private static final int PAGE = 500;
 
+  // By the device's CAN signal names rather than a join with device_signals: on TimescaleDB both
+  // columns segment the compressed chunks, so only the segments of those signals are decompressed
+  // (a join decompresses every segment of the device, JSON signals included).
   private static final String DELETE_DERIVED = """
-      DELETE FROM telemetry t USING device_signals s
-      WHERE t.device_id = $1 AND t.ts >= %s AND t.ts < %s
-        AND s.device_id = t.device_id AND s.signal = t.signal AND s.source = 'can'
-        AND ($4::text[] IS NULL OR t.tags->>'bus' = ANY($4::text[]))
+      DELETE FROM telemetry
+      WHERE device_id = $1 AND signal = ANY($4::text[]) AND ts >= %s AND ts < %s
+        AND ($5::text[] IS NULL OR tags->>'bus' = ANY($5::text[]))
       """.formatted(SqlTime.param(2), SqlTime.param(3));
+
+  private static final String CAN_SIGNALS =
+      "SELECT coalesce(array_agg(signal), '{}') FROM device_signals WHERE device_id = $1 AND source = 'can'";
+
+  private static final String HAS_MESSAGES = """
+      SELECT EXISTS (SELECT 1 FROM can_messages WHERE device_id = $1 AND last_ts >= %s AND first_ts < %s)
+      """.formatted(SqlTime.param(2), SqlTime.param(3));
+
+  // Rows older than the strictest retention policy may be dropped at any moment, together with the
+  // stored messages they came from: a re-decode there could only delete.
+  private static final String RETENTION_HORIZON = """
+      SELECT (extract(epoch FROM now() - min((config->>'drop_after')::interval)) * 1000)::int8
+      FROM timescaledb_information.jobs
+      WHERE proc_name = 'policy_retention' AND hypertable_schema = current_schema()
+        AND hypertable_name IN ('telemetry', 'can_messages')
+      """;
 
   private static final String SELECT_MESSAGES = """
       SELECT points, (extract(epoch FROM received_at) * 1000)::int8 AS received_ms
@@ -71,8 +89,36 @@ public final class Redecoder {
       Map<String, DbcDecoder> decoders = new LinkedHashMap<>();
       loaded.forEach((name, dbc) -> decoders.put(name, dbc.decoder()));
       SignalExtractor extractor = new SignalExtractor(new DbcCatalog(mappings, decoders), config.storeUnknown());
-      return pool.withTransaction(conn -> replace(conn, request, extractor, loaded));
+      return pool.withTransaction(conn -> clipToRetention(conn, request)
+          .compose(clipped -> replace(conn, clipped, extractor, loaded)));
     });
+  }
+
+  /**
+   * The request with {@code from} moved up to the retention horizon (TimescaleDB retention policies
+   * only; plain PostgreSQL keeps everything); refused when the whole range lies before it.
+   */
+  private static Future<RedecodeRequest> clipToRetention(SqlConnection conn, RedecodeRequest request) {
+    return conn.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").execute()
+        .compose(ext -> ext.size() == 0 ? Future.succeededFuture((Long) null)
+            : conn.query(RETENTION_HORIZON).execute().map(rows -> rows.iterator().next().getLong(0)))
+        .compose(horizon -> {
+          if (horizon == null || request.fromMs() >= horizon) {
+            return Future.succeededFuture(request);
+          }
+          if (request.toMs() <= horizon) {
+            return Future.failedFuture(new RangeRefusedException("the range ends before the retention horizon "
+                + java.time.Instant.ofEpochMilli(horizon) + ": its data is dropped or about to be"));
+          }
+          return Future.succeededFuture(new RedecodeRequest(request.deviceId(), horizon, request.toMs(), request.dbc()));
+        });
+  }
+
+  /** A re-decoding range that cannot be served (it lies before the retention horizon). */
+  public static final class RangeRefusedException extends RuntimeException {
+    RangeRefusedException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private Map<String, LoadedDbc> load(List<DbcMapping> mappings) {
@@ -87,17 +133,38 @@ public final class Redecoder {
       SqlConnection conn, RedecodeRequest request, SignalExtractor extractor, Map<String, LoadedDbc> dbcs) {
     Tuple range = Tuple.of(request.deviceId(), request.fromMs(), request.toMs());
     int busMask = busMask(request);
-    Tuple delete = Tuple.of(request.deviceId(), request.fromMs(), request.toMs()).addArrayOfString(busNames(busMask));
     Totals totals = new Totals();
-    return conn.preparedQuery(DELETE_DERIVED).execute(delete)
+    return deleteDerived(conn, request, busMask)
         .compose(deleted -> {
-          totals.rowsDeleted = deleted.rowCount();
+          totals.rowsDeleted = deleted;
           return conn.prepare(SELECT_MESSAGES);
         })
         .compose(ps -> drain(conn, ps.cursor(range), request, extractor, busMask, totals))
         .compose(v -> recordRun(conn, request, dbcs, totals))
-        .map(v -> new RedecodeResult(totals.messages, totals.frames, totals.unknown, totals.rowsDeleted,
-            totals.rowsWritten, versions(dbcs)));
+        .map(v -> new RedecodeResult(request.fromMs(), totals.messages, totals.frames, totals.unknown,
+            totals.rowsDeleted, totals.rowsWritten, versions(dbcs)));
+  }
+
+  /**
+   * Deletes the CAN-derived rows of the range, only where stored messages can derive them again:
+   * nothing for a device without stored messages in the range or without CAN signals.
+   */
+  private static Future<Long> deleteDerived(SqlConnection conn, RedecodeRequest request, int busMask) {
+    Tuple range = Tuple.of(request.deviceId(), request.fromMs(), request.toMs());
+    return conn.preparedQuery(HAS_MESSAGES).execute(range).compose(has -> {
+      if (!has.iterator().next().getBoolean(0)) {
+        return Future.succeededFuture(0L);
+      }
+      return conn.preparedQuery(CAN_SIGNALS).execute(Tuple.of(request.deviceId())).compose(rows -> {
+        String[] signals = rows.iterator().next().getArrayOfStrings(0);
+        if (signals.length == 0) {
+          return Future.succeededFuture(0L);
+        }
+        Tuple delete = Tuple.of(request.deviceId(), request.fromMs(), request.toMs())
+            .addArrayOfString(signals).addArrayOfString(busNames(busMask));
+        return conn.preparedQuery(DELETE_DERIVED).execute(delete).map(deleted -> (long) deleted.rowCount());
+      });
+    });
   }
 
   /**

@@ -38,7 +38,9 @@ public enum RejectReason {
   /** The token does not belong to the device the message names. */
   WRONG_TOKEN("wrong_token"),
   /** The topic names another device than the one the token authenticates (spoofing). */
-  TOPIC_DEVICE_MISMATCH("topic_device_mismatch");
+  TOPIC_DEVICE_MISMATCH("topic_device_mismatch"),
+  /** The message decoded, but the database refuses its rows for good (e.g. text it cannot hold). */
+  STORAGE_REFUSED("storage_refused");
 
   private final String code;
 

@@ -30,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -124,7 +125,8 @@ public final class IngestVerticle extends VerticleBase {
             ? reject(raw, identity.refusal(), identity.proven())
             : rejectUnproven(raw, identity.refusal(), message.deviceId());
       }
-      return store(new TelemetryBatch(RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())));
+      return store(raw, new TelemetryBatch(RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())),
+          message.deviceId());
     });
   }
 
@@ -161,7 +163,7 @@ public final class IngestVerticle extends VerticleBase {
             return reject(raw, clock, deviceId);
           }
           RawCanMessage kept = can.storeRaw() ? rawMessage(deviceId, message, extraction, raw.receivedAtMs()) : null;
-          return store(new TelemetryBatch(extraction.rows(), kept));
+          return store(raw, new TelemetryBatch(extraction.rows(), kept), deviceId);
         });
   }
 
@@ -185,11 +187,18 @@ public final class IngestVerticle extends VerticleBase {
     return new RawCanMessage(deviceId, e.firstTimestampMs(), e.lastTimestampMs(), receivedAtMs, points);
   }
 
-  /** Through the processing stage (pipeline rules), then to storage. */
-  private Future<IngestOutcome> store(TelemetryBatch batch) {
+  /**
+   * Through the processing stage (pipeline rules), then to storage. Rows the database refuses for
+   * good make the message a rejection ({@code storage_refused}): retrying could never store it.
+   */
+  private Future<IngestOutcome> store(RawMessage raw, TelemetryBatch batch, String deviceId) {
     return vertx.eventBus().<TelemetryBatch>request(ProcessingAddresses.PROCESS, batch, local)
         .compose(processed -> vertx.eventBus().<Integer>request(StorageAddresses.TELEMETRY, processed.body(), local))
-        .map(reply -> IngestOutcome.stored(reply.body()));
+        .map(reply -> IngestOutcome.stored(reply.body()))
+        .recover(err -> err instanceof ReplyException re && re.failureCode() == StorageAddresses.REFUSED
+            ? reject(raw, Rejection.of(RejectReason.STORAGE_REFUSED, "the database refuses its rows: " + re.getMessage()),
+                deviceId)
+            : Future.failedFuture(err));
   }
 
   /** A refusal of a message that proved to be {@code deviceId}'s (its token was checked). */

@@ -7,11 +7,22 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.impl.PgConnectionUriParser;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates connection pools from a {@link DatabaseConfig}. */
 public final class Database {
   /** The login when neither the URL nor {@code db.user} names one (the server's administrator). */
   static final String DEFAULT_USER = "postgres";
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  /**
+   * TimescaleDB refuses a transaction that decompresses more than this many rows of compressed
+   * chunks (default 100,000, SQLSTATE 53400). Late data upserted into a compressed day and a
+   * re-decode of a compressed range must decompress what they touch, however much that is; writers
+   * lift the limit for their sessions. On plain PostgreSQL the setting is an inert placeholder.
+   */
+  static final String LIFT_DECOMPRESSION_LIMIT = "SET timescaledb.max_tuples_decompressed_per_dml_transaction = 0";
 
   private Database() {}
 
@@ -43,6 +54,25 @@ public final class Database {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size > 0 ? size : config.poolSize()))
         .connectingTo(connectOptions(config))
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * A pool for connections that write telemetry, which may land in compressed TimescaleDB chunks:
+   * like {@link #pool}, with the per-transaction decompression limit lifted on every connection.
+   */
+  public static Pool writerPool(Vertx vertx, DatabaseConfig config, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size > 0 ? size : config.poolSize()))
+        .connectingTo(connectOptions(config))
+        .withConnectHandler(conn -> conn.query(LIFT_DECOMPRESSION_LIMIT).execute().onComplete(ar -> {
+          if (ar.failed()) {
+            log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks "
+                + "may be refused", ar.cause().getMessage());
+          }
+          conn.close(); // hands the connection to the pool
+        }))
         .using(vertx)
         .build();
   }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates and upgrades the schema at start-up, idempotently. Versions are applied in order inside
  * one transaction holding an advisory lock, so several instances starting together do not race.
- * When the {@code timescaledb} extension can be enabled, {@code telemetry} becomes a hypertable;
+ * When the {@code timescaledb} extension can be enabled, {@code telemetry} and {@code can_messages}
+ * become hypertables;
  * otherwise it stays a plain table and every query the platform runs works the same on both.
  */
 public final class SchemaMigrator {
@@ -94,6 +95,10 @@ public final class SchemaMigrator {
           }
           return pool.query("CREATE EXTENSION IF NOT EXISTS timescaledb").execute()
               .compose(r -> pool.query("SELECT create_hypertable('telemetry', 'ts', "
+                  + "chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)")
+                  .execute())
+              // Stored binary CAN messages by time too, so retention drops them with their rows.
+              .compose(r -> pool.query("SELECT create_hypertable('can_messages', 'first_ts', "
                   + "chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)")
                   .execute())
               .compose(r -> policies == null ? Future.succeededFuture() : policies.apply(pool))

@@ -10,6 +10,16 @@ public final class StorageAddresses {
   /** {@link RejectedMessage} in, an empty reply once committed. */
   public static final String REJECTED = "flexconnect.storage.rejected";
 
+  /**
+   * Failure code of a {@link #TELEMETRY} or {@link #REJECTED} request the database refuses for good
+   * (see {@link WriteFailure.Kind#DATA}): the message is to be rejected, not retried. Any other failure
+   * means "not stored, retry".
+   */
+  public static final int REFUSED = 422;
+
+  /** Any body in, the writer's {@link StorageStatus} out. */
+  public static final String STATUS = "flexconnect.storage.status";
+
   /** Published after each commit with the {@link TelemetryBatch} of rows just stored. */
   public static final String COMMITTED = "flexconnect.storage.committed";
 }

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * flush at a time: flushes of different devices overlap, while a device's rows are always written
  * in arrival order, so "last write wins" follows arrival order for two values at the same key.
  * While a lane flushes, the next batch gathers and is written as soon as the flush commits.
+ *
+ * <p>A message whose rows the database refuses for good is isolated from its flush (the others
+ * commit) and answered with {@link StorageAddresses#REFUSED}, so it is rejected rather than retried
+ * forever; a failure of storage as a whole leaves every message of the flush unanswered-for-retry
+ * and shows as failing in {@link StorageStatus}. See {@link WriteFailure}.
  */
 public final class TelemetryWriterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TelemetryWriterVerticle.class);
@@ -39,6 +46,9 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   private TelemetryStatements statements;
   private Lane[] lanes;
   private boolean failing;
+  private long failingSinceMs;
+  private WriteFailure lastFailure;
+  private final Set<String> refusalsLogged = new HashSet<>();
 
   private final MeterRegistry meters;
   private Timer flushTimer;
@@ -52,7 +62,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, database, config.writers());
+    pool = Database.writerPool(vertx, database, config.writers());
     statements = new TelemetryStatements(config.rejectedKeep());
     lanes = new Lane[config.writers()];
     for (int i = 0; i < lanes.length; i++) {
@@ -68,10 +78,13 @@ public final class TelemetryWriterVerticle extends VerticleBase {
         .description("telemetry rows committed").register(meters);
     FunctionCounter.builder("flexconnect.storage.flush.failures", stats, st -> st.failedFlushes)
         .description("flushes that failed (their messages are retried)").register(meters);
+    FunctionCounter.builder("flexconnect.storage.refused", stats, st -> st.refused)
+        .description("messages the database refuses for good (rejected as storage_refused)").register(meters);
     FunctionCounter.builder("flexconnect.storage.overloaded", stats, st -> st.overloaded)
         .description("requests refused while too many rows waited").register(meters);
     vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.TELEMETRY, this::accept);
     vertx.eventBus().<RejectedMessage>localConsumer(StorageAddresses.REJECTED, this::accept);
+    vertx.eventBus().localConsumer(StorageAddresses.STATUS, m -> m.reply(status()));
     vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> pool.withConnection(statements::pruneRejected)
         .onFailure(err -> log.debug("pruning rejected messages failed: {}", err.getMessage())));
     return Future.succeededFuture();
@@ -152,32 +165,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       }
       List<Message<?>> batch = takeBatch();
       flushing = true;
-
-      List<TelemetryRow> rows = new ArrayList<>();
-      List<RejectedMessage> rejected = new ArrayList<>();
-      List<RawCanMessage> raw = new ArrayList<>();
-      Map<String, Long> messagesByDevice = new HashMap<>();
-      for (Message<?> m : batch) {
-        if (m.body() instanceof TelemetryBatch t) {
-          if (!t.rows().isEmpty()) {
-            messagesByDevice.merge(t.rows().get(0).deviceId(), 1L, Long::sum);
-          }
-          rows.addAll(t.rows());
-          if (t.raw() != null) {
-            raw.add(t.raw());
-          }
-        } else if (m.body() instanceof RejectedMessage r) {
-          rejected.add(r);
-        }
-      }
-      long started = System.nanoTime();
-      pool.withTransaction(conn -> statements.write(conn, rows, raw, rejected, messagesByDevice)).onComplete(ar -> {
+      write(batch).onComplete(ar -> {
         flushing = false;
-        if (ar.succeeded()) {
-          committed(batch, rows, rejected.size(), System.nanoTime() - started);
-        } else {
-          failed(batch, ar.cause());
-        }
         if (!pending.isEmpty()) {
           flush(); // what gathered meanwhile has waited a whole flush already
         }
@@ -209,6 +198,77 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Writes the messages in one transaction. When the database refuses their rows for good (a
+   * {@link WriteFailure.Kind#DATA} error), the batch is halved and each half written again in order,
+   * down to the single message that cannot be stored, which is refused: the others commit, and a
+   * poison message never blocks the ones behind it. Completes with false when storage itself failed
+   * (the messages not committed then are failed, to be retried).
+   */
+  private Future<Boolean> write(List<Message<?>> batch) {
+    List<TelemetryRow> rows = new ArrayList<>();
+    List<RejectedMessage> rejected = new ArrayList<>();
+    List<RawCanMessage> raw = new ArrayList<>();
+    Map<String, Long> messagesByDevice = new HashMap<>();
+    for (Message<?> m : batch) {
+      if (m.body() instanceof TelemetryBatch t) {
+        if (!t.rows().isEmpty()) {
+          messagesByDevice.merge(t.rows().get(0).deviceId(), 1L, Long::sum);
+        }
+        rows.addAll(t.rows());
+        if (t.raw() != null) {
+          raw.add(t.raw());
+        }
+      } else if (m.body() instanceof RejectedMessage r) {
+        rejected.add(r);
+      }
+    }
+    long started = System.nanoTime();
+    return pool.withTransaction(conn -> statements.write(conn, rows, raw, rejected, messagesByDevice))
+        .transform(ar -> {
+          if (ar.succeeded()) {
+            committed(batch, rows, rejected.size(), System.nanoTime() - started);
+            return Future.succeededFuture(true);
+          }
+          WriteFailure failure = WriteFailure.of(ar.cause());
+          if (failure.kind() == WriteFailure.Kind.STORAGE) {
+            failed(batch, failure);
+            return Future.succeededFuture(false);
+          }
+          if (batch.size() == 1) {
+            refuse(batch.get(0), failure);
+            return Future.succeededFuture(true);
+          }
+          List<Message<?>> first = batch.subList(0, batch.size() / 2);
+          List<Message<?>> second = batch.subList(batch.size() / 2, batch.size());
+          return write(first).compose(ok -> {
+            if (ok) {
+              return write(second);
+            }
+            failed(second, lastFailure);
+            return Future.succeededFuture(false);
+          });
+        });
+  }
+
+  /** Answers a message whose rows the database can never store, so it is rejected instead of retried. */
+  private void refuse(Message<?> message, WriteFailure failure) {
+    stats.refused++;
+    boolean first = refusalsLogged.add(String.valueOf(failure.sqlState()));
+    String what = message.body() instanceof RejectedMessage ? "a rejection record (dropped)" : "a message (rejected)";
+    if (first) {
+      log.warn("The database refuses {} for good: {}; further refusals with SQLSTATE {} are logged at debug",
+          what, failure.describe(), failure.sqlState());
+    } else {
+      log.debug("The database refuses {} for good: {}", what, failure.describe());
+    }
+    if (message.body() instanceof RejectedMessage) {
+      message.reply(0); // the refusal it records stands; retrying its record would block the device forever
+    } else {
+      message.fail(StorageAddresses.REFUSED, failure.describe());
+    }
+  }
+
   private void committed(List<Message<?>> batch, List<TelemetryRow> rows, int rejected, long nanos) {
     stats.recordFlush(rows.size(), rejected, nanos);
     flushTimer.record(nanos, TimeUnit.NANOSECONDS);
@@ -226,15 +286,22 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     }
   }
 
-  private void failed(List<Message<?>> batch, Throwable cause) {
+  private void failed(List<Message<?>> batch, WriteFailure failure) {
     stats.failedFlushes++;
+    lastFailure = failure;
     if (!failing) {
-      log.warn("Storage write failed, messages stay unacknowledged and are retried: {}", cause.getMessage());
+      log.warn("Storage write failed, messages stay unacknowledged and are retried: {}", failure.describe());
       failing = true;
+      failingSinceMs = System.currentTimeMillis();
     }
     for (Message<?> m : batch) {
-      m.fail(503, "storage write failed: " + cause.getMessage());
+      m.fail(503, "storage write failed: " + failure.describe());
     }
+  }
+
+  private StorageStatus status() {
+    return new StorageStatus(failing, failing && lastFailure != null ? lastFailure.describe() : null,
+        failing ? failingSinceMs : 0, stats.refused);
   }
 
   /** Writer counters; read on the writer's event loop or as a racy snapshot for metrics. */
@@ -244,6 +311,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     long rejectedWritten;
     long failedFlushes;
     long overloaded;
+    long refused;
     long lastFlushNanos;
 
     void recordFlush(int rows, int rejected, long nanos) {

@@ -12,10 +12,12 @@ import org.slf4j.LoggerFactory;
  * V3 creates for PostgreSQL), and compression and retention policies from the configuration.
  *
  * <p>Applied at every start under the migration lock, so a changed setting takes effect on the
- * next start. Policies are removed and added again rather than compared, which is idempotent.
+ * next start. Each policy is compared with the configuration and replaced only when its settings
+ * differ, so an unchanged policy keeps its job (id, statistics, next start) across restarts.
  * A failure here leaves ingestion working and is logged; it never stops the platform.
  *
- * @param retentionDays raw telemetry and its rollup older than this are dropped; 0 keeps forever
+ * @param retentionDays raw telemetry, its rollup and the stored binary CAN messages older than this
+ *     are dropped; 0 keeps forever
  * @param compressAfterDays telemetry chunks older than this are compressed; 0 never compresses
  */
 public record TimescalePolicies(int retentionDays, int compressAfterDays) {
@@ -65,17 +67,26 @@ public record TimescalePolicies(int retentionDays, int compressAfterDays) {
           }
           return conn.query("DROP VIEW IF EXISTS telemetry_1m").execute()
               .compose(r -> conn.query(CREATE_ROLLUP).execute())
-              .compose(r -> conn.query("SELECT add_continuous_aggregate_policy('telemetry_1m', "
-                  + "start_offset => INTERVAL '" + REFRESH_START + "', end_offset => INTERVAL '1 minute', "
-                  + "schedule_interval => INTERVAL '1 minute')").execute())
               // The new object needs the reader's grant again (a no-op without the role).
               .compose(r -> conn.query("SELECT flexconnect_grant_reader()").execute())
               .map(r -> true);
         })
-        .compose(created -> compression(conn)
+        .compose(created -> refresh(conn)
+            .compose(v -> compression(conn))
             .compose(v -> retention(conn, "telemetry"))
             .compose(v -> retention(conn, "telemetry_1m"))
+            .compose(v -> retention(conn, "can_messages"))
             .map(created));
+  }
+
+  private Future<Void> refresh(SqlConnection conn) {
+    return ensurePolicy(conn, "policy_refresh_continuous_aggregate", "telemetry_1m",
+        "(j.config->>'start_offset')::interval = INTERVAL '" + REFRESH_START + "' "
+            + "AND (j.config->>'end_offset')::interval = INTERVAL '1 minute' "
+            + "AND j.schedule_interval = INTERVAL '1 minute'",
+        "SELECT remove_continuous_aggregate_policy('telemetry_1m', if_exists => true)",
+        "SELECT add_continuous_aggregate_policy('telemetry_1m', start_offset => INTERVAL '" + REFRESH_START
+            + "', end_offset => INTERVAL '1 minute', schedule_interval => INTERVAL '1 minute')");
   }
 
   private Future<Void> compression(SqlConnection conn) {
@@ -91,19 +102,44 @@ public record TimescalePolicies(int retentionDays, int compressAfterDays) {
               + "timescaledb.compress_segmentby = 'device_id, signal', "
               + "timescaledb.compress_orderby = 'ts DESC')").execute().mapEmpty();
         })
-        .compose(v -> conn.query("SELECT remove_compression_policy('telemetry', if_exists => true)").execute())
-        .compose(r -> compressAfterDays == 0 ? Future.succeededFuture()
-            : conn.query("SELECT add_compression_policy('telemetry', compress_after => INTERVAL '"
-                + compressAfterDays + " days')").execute())
-        .mapEmpty();
+        .compose(v -> ensurePolicy(conn, "policy_compression", "telemetry",
+            compressAfterDays == 0 ? null
+                : "(j.config->>'compress_after')::interval = INTERVAL '" + compressAfterDays + " days'",
+            "SELECT remove_compression_policy('telemetry', if_exists => true)",
+            "SELECT add_compression_policy('telemetry', compress_after => INTERVAL '" + compressAfterDays + " days')"));
   }
 
   private Future<Void> retention(SqlConnection conn, String relation) {
-    return conn.query("SELECT remove_retention_policy('" + relation + "', if_exists => true)").execute()
-        .compose(r -> retentionDays == 0 ? Future.succeededFuture()
-            : conn.query("SELECT add_retention_policy('" + relation + "', drop_after => INTERVAL '"
-                + retentionDays + " days')").execute())
-        .mapEmpty();
+    return ensurePolicy(conn, "policy_retention", relation,
+        retentionDays == 0 ? null : "(j.config->>'drop_after')::interval = INTERVAL '" + retentionDays + " days'",
+        "SELECT remove_retention_policy('" + relation + "', if_exists => true)",
+        "SELECT add_retention_policy('" + relation + "', drop_after => INTERVAL '" + retentionDays + " days')");
+  }
+
+  /**
+   * Leaves the policy {@code proc} of {@code relation} alone when exactly one exists and its job
+   * satisfies {@code matches} (SQL over {@code j}, a row of {@code timescaledb_information.jobs});
+   * otherwise removes it and, unless {@code matches} is null (no policy wanted), adds it anew.
+   */
+  private static Future<Void> ensurePolicy(SqlConnection conn, String proc, String relation, String matches,
+      String remove, String add) {
+    // The jobs view names a continuous aggregate's policies by the view, like a hypertable's.
+    String jobs = """
+        SELECT j.job_id, %s AS matches
+        FROM timescaledb_information.jobs j
+        WHERE j.proc_name = '%s' AND j.hypertable_schema = current_schema() AND j.hypertable_name = '%s'
+        """.formatted(matches == null ? "false" : matches, proc, relation);
+    return conn.query(jobs).execute().compose(rows -> {
+      boolean keep = matches != null && rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(1));
+      if (keep) {
+        return Future.succeededFuture();
+      }
+      if (rows.size() > 0) {
+        log.info("TimescaleDB {} of {} changed: replacing job {}", proc, relation, rows.iterator().next().getInteger(0));
+      }
+      Future<?> removed = rows.size() > 0 ? conn.query(remove).execute() : Future.succeededFuture();
+      return removed.compose(r -> matches == null ? Future.succeededFuture() : conn.query(add).execute()).mapEmpty();
+    });
   }
 
   // Refreshing cannot run inside a transaction. Once, when the rollup is created on a database that

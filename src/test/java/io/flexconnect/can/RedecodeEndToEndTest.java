@@ -139,6 +139,18 @@ class RedecodeEndToEndTest {
   }
 
   @Test
+  void verifiesThatARangeWithoutStoredMessagesKeepsItsRows() {
+    // The rows of LATER stay, but the message they came from is gone (e.g. stored before storeRaw).
+    io.flexconnect.testing.TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().executeUpdate(
+        "DELETE FROM can_messages WHERE device_id = 'demo-0001' AND first_ts >= to_timestamp(" + LATER / 1000 + ")"));
+    JsonObject result = fx.http.post("/api/v1/devices/demo-0001/redecode",
+        "{\"from\": " + LATER + ", \"to\": " + (LATER + 1) + ", \"dbc\": \"demo-v2.dbc\"}").json();
+    assertThat(result.getInteger("messages")).isZero();
+    assertThat(result.getLong("rows_deleted")).isZero();
+    assertThat(value("EngineData.EngineSpeed", LATER, LATER + 1)).isEqualTo(1026.0);
+  }
+
+  @Test
   void verifiesThatBadRequestsGetClearErrors() {
     assertThat(fx.http.post("/api/v1/devices/demo-0001/redecode", "{\"from\": 5, \"to\": 5}").status())
         .isEqualTo(400);
