@@ -364,18 +364,28 @@ public final class WebVerticle extends VerticleBase {
         .map(r -> new JsonObject().put("rejected", r)));
   }
 
+  /**
+   * {@code UP}; {@code DEGRADED} (still 200: restarting would not help, and nothing is lost) while
+   * storage refuses writes and messages wait on the broker; {@code DOWN} (503) without database or
+   * subscription.
+   */
   private void health(RoutingContext ctx) {
     Future<Boolean> db = queries.ping().map(true).otherwise(false);
-    Future<Boolean> mqtt = vertx.eventBus()
+    Future<SubscriptionStatus> mqtt = vertx.eventBus()
         .<SubscriptionStatus>request(MqttAddresses.STATUS, "", new DeliveryOptions().setSendTimeout(2000))
-        .map(reply -> reply.body().subscribed()).otherwise(false);
+        .map(reply -> reply.body()).otherwise((SubscriptionStatus) null);
     Future.join(db, mqtt).onComplete(ar -> {
-      boolean up = db.result() && mqtt.result();
+      SubscriptionStatus sub = mqtt.result();
+      boolean subscribed = sub != null && sub.subscribed();
+      boolean waitingForStorage = sub != null && sub.storageFailing();
+      boolean up = db.result() && subscribed;
+      String status = !up ? "DOWN" : waitingForStorage ? "DEGRADED" : "UP";
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(new JsonObject()
-              .put("status", up ? "UP" : "DOWN")
+              .put("status", status)
               .put("database", db.result() ? "UP" : "DOWN")
-              .put("mqtt", mqtt.result() ? "UP" : "DOWN").encode());
+              .put("mqtt", subscribed ? "UP" : "DOWN")
+              .put("ingest", waitingForStorage ? "WAITING_FOR_STORAGE" : "READY").encode());
     });
   }
 
