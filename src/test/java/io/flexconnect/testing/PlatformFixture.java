@@ -113,14 +113,16 @@ public final class PlatformFixture implements AutoCloseable {
     return config;
   }
 
-  /** Stops the platform only; the broker keeps its session and queue. */
+  /** Stops the platform only, the way {@code run} stops on SIGTERM; the broker keeps its session and queue. */
   public void stopPlatform() {
+    // Not drain().eventually(vertx::close): a future of a closed event loop never completes.
+    Await.result(platform.drain());
     Await.result(vertx.close());
   }
 
   @Override
   public void close() throws Exception {
-    Await.result(vertx.close());
+    stopPlatform();
     broker.close();
   }
 }
