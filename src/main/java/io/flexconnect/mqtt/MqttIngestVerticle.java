@@ -255,12 +255,12 @@ public final class MqttIngestVerticle extends VerticleBase {
     vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, d.raw(), local).onComplete(ar -> {
       if (ar.succeeded()) {
         storageFailing = false;
-        settled();
         if (d.message().qosLevel() != MqttQoS.AT_MOST_ONCE && d.connection() == connection && client.isConnected()) {
           d.message().ack();
           acknowledged++;
           ackLag.record(System.currentTimeMillis() - d.raw().receivedAtMs(), TimeUnit.MILLISECONDS);
         }
+        settled(); // after the ack: see settled()
         return;
       }
       if (d.connection() != connection || stopping) {
@@ -276,7 +276,11 @@ public final class MqttIngestVerticle extends VerticleBase {
     });
   }
 
-  /** A message left the pipeline (acknowledged, or to be delivered again by the broker). */
+  /**
+   * A message left the pipeline (acknowledged, or to be delivered again by the broker). While
+   * stopping, the last one completes the drain, which disconnects before this returns: acknowledge
+   * first.
+   */
   private void settled() {
     inFlight--;
     updateIntake();
