@@ -366,29 +366,41 @@ public final class WebVerticle extends VerticleBase {
         .map(r -> new JsonObject().put("rejected", r)));
   }
 
+  /**
+   * {@code UP} (200); {@code DEGRADED} (503) while storage refuses writes and messages wait
+   * unacknowledged on the broker; {@code DOWN} (503) without database or subscription. A
+   * deployment uses it for readiness: restarting does not help a failing database.
+   */
   private void health(RoutingContext ctx) {
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2000);
     Future<Boolean> db = queries.ping().map(true).otherwise(false);
-    Future<Boolean> mqtt = vertx.eventBus()
+    Future<SubscriptionStatus> mqtt = vertx.eventBus()
         .<SubscriptionStatus>request(MqttAddresses.STATUS, "", quick)
-        .map(reply -> reply.body().subscribed()).otherwise(false);
+        .map(reply -> reply.body()).otherwise((SubscriptionStatus) null);
     // Reachable is not enough: writes can fail while a ping succeeds (a missing table, a full disk).
     Future<StorageStatus> storage = vertx.eventBus().<StorageStatus>request(StorageAddresses.STATUS, "", quick)
         .map(reply -> reply.body())
         .otherwise(err -> new StorageStatus(true, "storage writer not answering: " + err.getMessage(), 0, 0));
     Future.join(db, mqtt, storage).onComplete(ar -> {
+      SubscriptionStatus sub = mqtt.result();
+      boolean subscribed = sub != null && sub.subscribed();
       boolean writing = !storage.result().failing();
-      boolean up = db.result() && mqtt.result() && writing;
+      boolean waitingForStorage = !writing || (sub != null && sub.storageFailing());
+      boolean reachable = db.result() && subscribed;
+      String status = !reachable ? "DOWN" : waitingForStorage ? "DEGRADED" : "UP";
       JsonObject body = new JsonObject()
-          .put("status", up ? "UP" : "DOWN")
+          .put("status", status)
           .put("database", db.result() ? "UP" : "DOWN")
           .put("storage", writing ? "UP" : "FAILING")
-          .put("mqtt", mqtt.result() ? "UP" : "DOWN")
+          .put("mqtt", subscribed ? "UP" : "DOWN")
+          .put("ingest", waitingForStorage ? "WAITING_FOR_STORAGE" : "READY")
           .put("storage_refused", storage.result().refused());
       if (!writing) {
         body.put("storage_error", storage.result().lastError());
       }
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
+      // Not ready while messages cannot be stored; nothing is lost meanwhile (they wait on the broker).
+      boolean ready = "UP".equals(status);
+      ctx.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
     });
   }
 

@@ -11,6 +11,7 @@ import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.mqtt.OutboundMessage;
 import io.flexconnect.mqtt.SubscriptionStatus;
 import io.flexconnect.storage.RejectedMessage;
+import io.flexconnect.storage.StorageState;
 import io.flexconnect.storage.StorageStatus;
 import io.flexconnect.storage.TelemetryBatch;
 import io.vertx.core.eventbus.EventBus;
@@ -23,7 +24,7 @@ public final class Codecs {
   static final List<Class<?>> LOCAL_TYPES = List.of(
       RawMessage.class, IngestOutcome.class, TelemetryBatch.class, RejectedMessage.class, SubscriptionStatus.class,
       CanDecodeResult.class, ExtractionRequest.class, Extraction.class, RedecodeRequest.class, RedecodeResult.class,
-      OutboundMessage.class, StorageStatus.class);
+      OutboundMessage.class, StorageStatus.class, StorageState.class);
 
   public static void register(EventBus bus) {
     for (Class<?> type : LOCAL_TYPES) {

@@ -48,6 +48,7 @@ public final class Platform {
   private final PlatformSecurity security;
   private final String deviceEndpoint;
   private WebVerticle web;
+  private String subscriptionId;
   private SchemaInfo schema;
   /** This instance's meters, scraped at /metrics; one registry per platform, never a global one. */
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -108,8 +109,24 @@ public final class Platform {
         })
         .compose(id -> vertx.deployVerticle(
             new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics)))
+        .onSuccess(id -> subscriptionId = id)
         .<Void>mapEmpty()
         .onSuccess(v -> log.info("Flexconnect is up"));
+  }
+
+  /**
+   * The first step of stopping, before {@code vertx.close()}: the subscription reads nothing more,
+   * waits (at most {@code mqtt.stopTimeoutMs}) until the messages it holds are committed and
+   * acknowledged, and disconnects. Closing Vert.x at once would stop the writer beside it, and a
+   * batch committed after the disconnect would come back from the broker as a duplicate.
+   */
+  public Future<Void> drain() {
+    if (subscriptionId == null) {
+      return Future.succeededFuture();
+    }
+    String id = subscriptionId;
+    subscriptionId = null;
+    return vertx.undeploy(id);
   }
 
   static CanDecoderLimits canLimits(FlexconnectConfig config) {

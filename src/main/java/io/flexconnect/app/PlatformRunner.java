@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +55,38 @@ final class PlatformRunner {
     out.flush();
 
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Stopping Flexconnect");
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      log.info("Stopping Flexconnect: no new messages; committing and acknowledging what is held");
       try {
+        try {
+          running.platform().drain().toCompletionStage().toCompletableFuture()
+              .get(running.platform().config().mqtt().stopTimeoutMs() + 5_000L, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          log.warn("Stopping the subscription failed: {}", e.toString());
+        }
+        // Closed from here, not from a callback of its own event loops (that future never completes).
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         infra.close();
       } catch (Exception e) {
         log.warn("Unclean shutdown: {}", e.toString());
       }
       stopped.countDown();
-    }, "flexconnect-shutdown"));
+    };
+    // SIGTERM / SIGINT: the first stops gracefully, a second one exits at once.
+    ShutdownSignals.install(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        new Thread(stop, "flexconnect-shutdown").start();
+        return true;
+      }
+      return false;
+    });
+    // Any other way out of the JVM (System.exit elsewhere) still stops cleanly.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        stop.run();
+      }
+    }, "flexconnect-exit"));
     stopped.await();
     return 0;
   }

@@ -15,6 +15,13 @@ import io.flexconnect.app.Checks;
  * @param certFile for {@code mqtts://} brokers that require client certificates: the platform's own
  *     certificate (PEM; see {@code pki client-cert})
  * @param keyFile its private key (PKCS#8 PEM)
+ * @param retryMinMs first delay before a message that storage refused is tried again; the delay
+ *     doubles up to {@code retryMaxMs}, and storage recovering retries every waiting message at once
+ * @param maxUnacknowledged intake bound: above this many received, not yet acknowledged messages the
+ *     client stops reading from the broker, and reads again once half of them are acknowledged; a
+ *     broker that ignores its own in-flight window then cannot fill the heap
+ * @param stopTimeoutMs on stop, how long to wait for received messages to be committed and
+ *     acknowledged before disconnecting (what is left is delivered again after the restart)
  */
 public record MqttIngestConfig(
     String url,
@@ -29,7 +36,9 @@ public record MqttIngestConfig(
     int reconnectMinMs,
     int reconnectMaxMs,
     int retryMinMs,
-    int retryMaxMs) {
+    int retryMaxMs,
+    int maxUnacknowledged,
+    int stopTimeoutMs) {
 
   public void validate() {
     Checks.notBlank("mqtt.clientId", clientId);
@@ -39,6 +48,8 @@ public record MqttIngestConfig(
     Checks.positive("mqtt.reconnectMaxMs", reconnectMaxMs);
     Checks.positive("mqtt.retryMinMs", retryMinMs);
     Checks.positive("mqtt.retryMaxMs", retryMaxMs);
+    Checks.positive("mqtt.maxUnacknowledged", maxUnacknowledged);
+    Checks.positive("mqtt.stopTimeoutMs", stopTimeoutMs);
     if (!url.isBlank()) {
       BrokerAddress.parse(url);
     }
@@ -50,13 +61,13 @@ public record MqttIngestConfig(
   /** Same settings with another broker URL. */
   public MqttIngestConfig withUrl(String newUrl) {
     return new MqttIngestConfig(newUrl, username, password, caFile, certFile, keyFile, clientId, topicFilter,
-        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs);
+        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs, maxUnacknowledged, stopTimeoutMs);
   }
 
   /** Same settings with TLS files (CA to trust, and the platform's client certificate and key). */
   public MqttIngestConfig withTlsFiles(String newCaFile, String newCertFile, String newKeyFile) {
     return new MqttIngestConfig(url, username, password, newCaFile, newCertFile, newKeyFile, clientId, topicFilter,
-        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs);
+        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs, maxUnacknowledged, stopTimeoutMs);
   }
 
   /** Never the password. */

@@ -16,6 +16,13 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.flexconnect.storage.StorageAddresses;
+import io.flexconnect.storage.StorageState;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * The platform's MQTT subscription, the ingestion path in every mode (embedded broker or not).
  *
  * <p>Subscribes with QoS 1 on a persistent session ({@code cleanSession=false}) and acknowledges a
- * message only once the pipeline answered that its rows (or its rejection) are committed. While
- * storage is down the message is retried with backoff and stays unacknowledged, so the broker's
- * in-flight window throttles delivery instead of anything being lost. Vert.x's client does not
+ * message only once the pipeline answered that its rows (or its rejection) are committed. Intake
+ * is bounded by the client itself, not by the broker's in-flight window: at {@code
+ * mqtt.maxUnacknowledged} held messages it stops reading the socket ({@link ReadGate}). While
+ * storage is down, refused messages wait in order of receipt, unacknowledged; the oldest is tried
+ * again with backoff, and the writer's {@link StorageState#WRITABLE} retries all of them at once.
+ * Stopping reads nothing more, lets the pipeline commit what it holds, acknowledges, then
+ * disconnects (bounded by {@code mqtt.stopTimeoutMs}). Vert.x's client does not
  * reconnect by itself; this verticle does, with exponential backoff. After a reconnect the broker
  * redelivers what was not acknowledged; storage is idempotent, so that duplicates nothing.
  */
@@ -49,6 +60,18 @@ public final class MqttIngestVerticle extends VerticleBase {
   private long inFlight;
   private long retries;
   private long reconnects;
+  private long pauses;
+  private ReadGate gate;
+  private boolean reading = true;
+  private boolean storageFailing;
+  /**
+   * Messages the pipeline refused, in order of receipt (a failed retry goes back to its place);
+   * bounded by the intake limit.
+   */
+  private final PriorityQueue<Delivery> waiting = new PriorityQueue<>(Comparator.comparingLong(Delivery::seq));
+  private long probeTimer = -1;
+  private long probeDelayMs;
+  private Promise<Void> drained; // set by stop()
 
   private final MeterRegistry meters;
   private Timer ackLag;
@@ -83,6 +106,15 @@ public final class MqttIngestVerticle extends VerticleBase {
       }
     }
     client = MqttClient.create(vertx, options);
+    gate = new ReadGate(client);
+    probeDelayMs = config.retryMinMs();
+    vertx.eventBus().<StorageState>localConsumer(StorageAddresses.STATE, msg -> onStorageState(msg.body()));
+    // Paused, the client cannot read PINGRESPs: keep the broker's keep-alive fed ourselves.
+    vertx.setPeriodic(Math.max(1, config.keepAliveSeconds() * 1000L / 2), id -> {
+      if (!reading && client.isConnected()) {
+        gate.keepAlive();
+      }
+    });
     client.publishHandler(this::onPublish);
     client.closeHandler(v -> onConnectionLost());
     client.exceptionHandler(err -> log.debug("MQTT client error: {}", err.getMessage()));
@@ -96,6 +128,14 @@ public final class MqttIngestVerticle extends VerticleBase {
     FunctionCounter.builder("flexconnect.mqtt.reconnects", this, v -> v.reconnects).register(meters);
     Gauge.builder("flexconnect.mqtt.inflight", this, v -> v.inFlight)
         .description("received, not yet acknowledged").register(meters);
+    Gauge.builder("flexconnect.mqtt.intake.limit", config, c -> c.maxUnacknowledged())
+        .description("unacknowledged messages at which the client stops reading from the broker").register(meters);
+    Gauge.builder("flexconnect.mqtt.intake.paused", this, v -> v.reading ? 0 : 1)
+        .description("1 while the client does not read from the broker").register(meters);
+    FunctionCounter.builder("flexconnect.mqtt.intake.pauses", this, v -> v.pauses)
+        .description("times the client stopped reading at the intake limit").register(meters);
+    Gauge.builder("flexconnect.mqtt.waiting", this, v -> v.waiting.size())
+        .description("messages waiting for storage to take them").register(meters);
     Gauge.builder("flexconnect.mqtt.subscribed", this, v -> v.subscribed ? 1 : 0).register(meters);
     vertx.eventBus().<OutboundMessage>localConsumer(MqttAddresses.PUBLISH, msg -> {
       if (!client.isConnected()) {
@@ -118,7 +158,34 @@ public final class MqttIngestVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    return client.isConnected() ? client.disconnect() : Future.succeededFuture();
+    updateIntake();
+    if (probeTimer >= 0) {
+      vertx.cancelTimer(probeTimer);
+      probeTimer = -1;
+    }
+    // What waits for storage is delivered again after the restart; what the pipeline holds is let
+    // finish, so that no committed message goes unacknowledged and comes back as a duplicate.
+    inFlight -= waiting.size();
+    waiting.clear();
+    drained = Promise.promise();
+    if (inFlight == 0) {
+      drained.complete();
+    } else {
+      log.info("Stopping: waiting up to {} ms for {} messages to be committed and acknowledged",
+          config.stopTimeoutMs(), inFlight);
+    }
+    long timer = vertx.setTimer(config.stopTimeoutMs(), id -> {
+      if (drained.tryComplete()) {
+        log.warn("Stopped with {} messages not yet committed; the broker delivers them again", inFlight);
+      }
+    });
+    return drained.future()
+        .compose(v -> {
+          vertx.cancelTimer(timer);
+          // Read again: the disconnect completes only once the client sees the broker close the socket.
+          gate.reading(true);
+          return client.isConnected() ? client.disconnect() : Future.succeededFuture();
+        });
   }
 
   private Future<Void> connect() {
@@ -141,6 +208,13 @@ public final class MqttIngestVerticle extends VerticleBase {
   private void onConnectionLost() {
     subscribed = false;
     connection++;
+    reading = true; // a new connection reads until the intake bound says otherwise
+    // Waiting messages of the old connection come again on the next one.
+    inFlight -= waiting.size();
+    waiting.clear();
+    if (drained != null && inFlight == 0) {
+      drained.tryComplete();
+    }
     if (stopping) {
       return;
     }
@@ -160,39 +234,129 @@ public final class MqttIngestVerticle extends VerticleBase {
   }
 
   private void onPublish(MqttPublishMessage message) {
+    if (stopping) {
+      return; // read while disconnecting: unacknowledged, so the broker delivers it again
+    }
     received++;
     inFlight++;
     log.debug("Received {} bytes on '{}' (packet {}, dup {})", message.payload().length(), message.topicName(),
         message.messageId(), message.isDup());
-    RawMessage raw = new RawMessage(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
-    deliver(raw, message, connection, config.retryMinMs());
+    Delivery delivery = new Delivery(received,
+        new RawMessage(message.topicName(), message.payload().getBytes(), System.currentTimeMillis()), message, connection);
+    if (waiting.isEmpty()) {
+      deliver(delivery);
+    } else {
+      waiting.add(delivery); // behind the older ones: a device's messages reach storage in order
+    }
+    updateIntake();
   }
 
-  private void deliver(RawMessage raw, MqttPublishMessage message, int onConnection, long retryDelayMs) {
-    vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, raw, local).onComplete(ar -> {
+  private void deliver(Delivery d) {
+    vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, d.raw(), local).onComplete(ar -> {
       if (ar.succeeded()) {
-        inFlight--;
-        if (message.qosLevel() != MqttQoS.AT_MOST_ONCE && onConnection == connection && client.isConnected()) {
-          message.ack();
+        storageFailing = false;
+        if (d.message().qosLevel() != MqttQoS.AT_MOST_ONCE && d.connection() == connection && client.isConnected()) {
+          d.message().ack();
           acknowledged++;
-          ackLag.record(System.currentTimeMillis() - raw.receivedAtMs(), TimeUnit.MILLISECONDS);
+          ackLag.record(System.currentTimeMillis() - d.raw().receivedAtMs(), TimeUnit.MILLISECONDS);
         }
+        settled(); // after the ack: see settled()
         return;
       }
-      if (onConnection != connection || stopping) {
-        inFlight--; // the broker redelivers it on the new connection
+      if (d.connection() != connection || stopping) {
+        settled(); // the broker delivers it again on the next connection
         return;
       }
       retries++;
-      log.debug("Pipeline did not take a message from '{}' ({}); retrying in {} ms",
-          raw.topic(), ar.cause().getMessage(), retryDelayMs);
-      vertx.setTimer(retryDelayMs, id -> deliver(raw, message, onConnection,
-          Math.min(retryDelayMs * 2, config.retryMaxMs())));
+      storageFailing = true;
+      log.debug("Pipeline did not take a message from '{}' ({}); it waits for storage", d.raw().topic(),
+          ar.cause().getMessage());
+      waiting.add(d);
+      scheduleProbe();
     });
+  }
+
+  /**
+   * A message left the pipeline (acknowledged, or to be delivered again by the broker). While
+   * stopping, the last one completes the drain, which disconnects before this returns: acknowledge
+   * first.
+   */
+  private void settled() {
+    inFlight--;
+    updateIntake();
+    if (drained != null && inFlight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  /**
+   * While messages wait for storage, one of them (the oldest) is tried after a backoff: its commit
+   * makes the writer announce {@link StorageState#WRITABLE}, which retries all of them at once.
+   */
+  private void scheduleProbe() {
+    if (probeTimer >= 0 || waiting.isEmpty()) {
+      return;
+    }
+    long delay = probeDelayMs;
+    probeDelayMs = Math.min(probeDelayMs * 2, config.retryMaxMs());
+    probeTimer = vertx.setTimer(delay, id -> {
+      probeTimer = -1;
+      Delivery oldest = waiting.poll();
+      if (oldest != null) {
+        deliver(oldest);
+      }
+    });
+  }
+
+  private void onStorageState(StorageState state) {
+    if (state == StorageState.FAILING) {
+      storageFailing = true;
+      return;
+    }
+    storageFailing = false;
+    probeDelayMs = config.retryMinMs();
+    if (probeTimer >= 0) {
+      vertx.cancelTimer(probeTimer);
+      probeTimer = -1;
+    }
+    if (!waiting.isEmpty()) {
+      log.info("Storage writable again: retrying {} waiting messages now", waiting.size());
+    }
+    retryWaiting();
+  }
+
+  private void retryWaiting() {
+    List<Delivery> all = new ArrayList<>(waiting.size());
+    while (!waiting.isEmpty()) {
+      all.add(waiting.poll());
+    }
+    all.forEach(this::deliver);
+  }
+
+  /** Stops reading at {@code maxUnacknowledged} held messages, reads again at half of them. */
+  private void updateIntake() {
+    boolean read;
+    if (stopping || inFlight >= config.maxUnacknowledged()) {
+      read = false;
+    } else if (inFlight <= config.maxUnacknowledged() / 2) {
+      read = true;
+    } else {
+      return;
+    }
+    if (read != reading && gate.reading(read)) {
+      reading = read;
+      if (!read) {
+        pauses++;
+        log.debug("Intake paused at {} unacknowledged messages", inFlight);
+      }
+    }
   }
 
   private SubscriptionStatus status() {
     return new SubscriptionStatus(subscribed, broker.toString(), config.topicFilter(), received, acknowledged,
-        inFlight, retries, reconnects);
+        inFlight, retries, reconnects, waiting.size(), storageFailing, reading);
   }
+
+  /** A received message on its way to storage, and the connection it must be acknowledged on. */
+  private record Delivery(long seq, RawMessage raw, MqttPublishMessage message, int connection) {}
 }

@@ -22,4 +22,10 @@ public final class StorageAddresses {
 
   /** Published after each commit with the {@link TelemetryBatch} of rows just stored. */
   public static final String COMMITTED = "flexconnect.storage.committed";
+
+  /**
+   * Published with a {@link StorageState} when writes start failing or commit again, so that
+   * messages waiting for storage are retried at once instead of each sleeping out a backoff.
+   */
+  public static final String STATE = "flexconnect.storage.state";
 }

@@ -277,6 +277,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     if (failing) {
       log.info("Storage recovered: writes succeed again");
       failing = false;
+      vertx.eventBus().publish(StorageAddresses.STATE, StorageState.WRITABLE);
     }
     for (Message<?> m : batch) {
       m.reply(m.body() instanceof TelemetryBatch t ? t.rows().size() : 1);
@@ -293,6 +294,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       log.warn("Storage write failed, messages stay unacknowledged and are retried: {}", failure.describe());
       failing = true;
       failingSinceMs = System.currentTimeMillis();
+      vertx.eventBus().publish(StorageAddresses.STATE, StorageState.FAILING);
     }
     for (Message<?> m : batch) {
       m.fail(503, "storage write failed: " + failure.describe());

@@ -98,7 +98,8 @@ public class StorageRefusalTest {
         return "FAILING".equals(r.json().getString("storage")) ? r : null;
       });
       assertThat(failing.status()).isEqualTo(503);
-      assertThat(failing.json().getString("status")).isEqualTo("DOWN");
+      assertThat(failing.json().getString("status")).isEqualTo("DEGRADED");
+      assertThat(failing.json().getString("ingest")).isEqualTo("WAITING_FOR_STORAGE");
       assertThat(failing.json().getString("database")).isEqualTo("UP");
       assertThat(failing.json().getString("storage_error")).contains("42P01");
       assertThat(fx.status().inFlight()).isEqualTo(1); // kept for retry, not refused

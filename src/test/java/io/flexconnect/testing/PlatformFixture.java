@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The whole platform against a real Mosquitto and a fresh real database, configured the way users
@@ -42,6 +43,16 @@ public final class PlatformFixture implements AutoCloseable {
   /** The platform against a given broker and database (e.g. to restart it on the same ones). */
   public static PlatformFixture start(String name, Mosquitto broker, String dbUrl, Map<String, String> extraEnv)
       throws Exception {
+    return start(name, broker, dbUrl, extraEnv, vertx -> {});
+  }
+
+  /**
+   * As {@link #start(String, Mosquitto, String, Map)}, with {@code beforeDeploy} run on the
+   * platform's Vert.x before it deploys: e.g. a consumer of an address the platform publishes,
+   * registered before a persistent session's backlog starts flowing.
+   */
+  public static PlatformFixture start(String name, Mosquitto broker, String dbUrl, Map<String, String> extraEnv,
+      Consumer<Vertx> beforeDeploy) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("FLEXCONNECT_DB_URL", dbUrl);
     env.put("FLEXCONNECT_MQTT_URL", broker.url());
@@ -53,6 +64,7 @@ public final class PlatformFixture implements AutoCloseable {
     env.putAll(extraEnv);
     FlexconnectConfig config = new ConfigLoader().load(null, env);
     Vertx vertx = Vertx.vertx();
+    beforeDeploy.accept(vertx);
     Platform platform = Await.result(Platform.deploy(vertx, config));
     PlatformFixture fixture = new PlatformFixture(vertx, broker, dbUrl, platform, config);
     fixture.awaitSubscribed();
@@ -113,14 +125,16 @@ public final class PlatformFixture implements AutoCloseable {
     return config;
   }
 
-  /** Stops the platform only; the broker keeps its session and queue. */
+  /** Stops the platform only, the way {@code run} stops on SIGTERM; the broker keeps its session and queue. */
   public void stopPlatform() {
+    // Not drain().eventually(vertx::close): a future of a closed event loop never completes.
+    Await.result(platform.drain());
     Await.result(vertx.close());
   }
 
   @Override
   public void close() throws Exception {
-    Await.result(vertx.close());
+    stopPlatform();
     broker.close();
   }
 }
