@@ -73,6 +73,7 @@ public record FlexconnectConfig(
       int tlsPort,
       int maxInflightPerSession,
       int maxQueuedPerSession,
+      long maxQueuedBytesPerSession,
       int maxMessageBytes) {
     void validate() {
       Checks.port("broker.port", port);
@@ -83,6 +84,7 @@ public record FlexconnectConfig(
       }
       Checks.positive("broker.maxInflightPerSession", maxInflightPerSession);
       Checks.positive("broker.maxQueuedPerSession", maxQueuedPerSession);
+      Checks.positive("broker.maxQueuedBytesPerSession", maxQueuedBytesPerSession);
       Checks.positive("broker.maxMessageBytes", maxMessageBytes);
     }
   }

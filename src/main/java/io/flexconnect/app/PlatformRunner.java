@@ -112,7 +112,8 @@ final class PlatformRunner {
               security.server().privateKeyPem(), security.ca().certificatePem())
           : null;
       EmbeddedBrokerVerticle broker = new EmbeddedBrokerVerticle(new BrokerConfig(b.host(), b.port(),
-          b.maxInflightPerSession(), b.maxQueuedPerSession(), b.maxMessageBytes(), Duration.ZERO,
+          b.maxInflightPerSession(), b.maxQueuedPerSession(), b.maxQueuedBytesPerSession(), b.maxMessageBytes(),
+          Duration.ZERO,
           BrokerConfig.DEFAULT_MAX_RETAINED, BrokerConfig.DEFAULT_MAX_CLIENT_ID_LENGTH),
           new DeviceCertificateAuthorizer(security.revoked(), Clock.systemUTC()), tls, b.plainEnabled(),
           // The platform's subscription exists from the broker's first moment: a device reconnecting

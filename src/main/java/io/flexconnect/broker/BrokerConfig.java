@@ -13,6 +13,8 @@ import java.util.Objects;
  *                              bounded by the MQTT packet-id space)
  * @param maxQueuedPerSession   deliveries waiting behind the in-flight window per session; a memory
  *                              bound: when reached, publishers are disconnected instead of messages dropped
+ * @param maxQueuedBytesPerSession payload bytes those waiting deliveries may hold, the same kind of bound
+ *                              (whichever is reached first), so memory is bounded whatever the message size
  * @param maxMessageBytes       largest accepted PUBLISH payload; larger ones disconnect the publisher
  * @param ackTimeout            a connected subscriber whose oldest in-flight delivery stays unacknowledged
  *                              longer than this is disconnected (its persistent session keeps the
@@ -25,6 +27,7 @@ public record BrokerConfig(
     int port,
     int maxInflightPerSession,
     int maxQueuedPerSession,
+    long maxQueuedBytesPerSession,
     int maxMessageBytes,
     Duration ackTimeout,
     int maxRetainedMessages,
@@ -34,6 +37,7 @@ public record BrokerConfig(
   public static final int DEFAULT_PORT = 1883;
   public static final int DEFAULT_MAX_INFLIGHT = 1000;
   public static final int DEFAULT_MAX_QUEUED = 1_000_000;
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_RETAINED = 10_000;
   /** Generous compared with the 23 of MQTT 3.1.1: device ids often embed serial numbers. */
@@ -49,6 +53,8 @@ public record BrokerConfig(
     require(maxInflightPerSession >= 1 && maxInflightPerSession <= MAX_PACKET_ID,
         "maxInflightPerSession must be in 1..65535, was " + maxInflightPerSession);
     require(maxQueuedPerSession >= 1, "maxQueuedPerSession must be positive, was " + maxQueuedPerSession);
+    require(maxQueuedBytesPerSession >= 1,
+        "maxQueuedBytesPerSession must be positive, was " + maxQueuedBytesPerSession);
     require(maxMessageBytes >= 1, "maxMessageBytes must be positive, was " + maxMessageBytes);
     // The decoder limit is maxMessageBytes plus header room and must stay an int.
     require(maxMessageBytes <= 256 * 1024 * 1024, "maxMessageBytes must be at most 256 MiB, was " + maxMessageBytes);
@@ -57,44 +63,49 @@ public record BrokerConfig(
     require(maxClientIdLength >= 1, "maxClientIdLength must be positive, was " + maxClientIdLength);
   }
 
-  /** The zero-config defaults: loopback, port 1883, 1000 in flight, 1,000,000 queued, 1 MiB. */
+  /** The zero-config defaults: loopback, port 1883, 1000 in flight, 1,000,000 or 64 MiB queued, 1 MiB. */
   public static BrokerConfig defaults() {
     return new BrokerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_QUEUED,
-        DEFAULT_MAX_MESSAGE_BYTES, Duration.ZERO, DEFAULT_MAX_RETAINED, DEFAULT_MAX_CLIENT_ID_LENGTH);
+        DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, Duration.ZERO, DEFAULT_MAX_RETAINED, DEFAULT_MAX_CLIENT_ID_LENGTH);
   }
 
   public BrokerConfig withHost(String newHost) {
-    return new BrokerConfig(newHost, port, maxInflightPerSession, maxQueuedPerSession, maxMessageBytes,
+    return new BrokerConfig(newHost, port, maxInflightPerSession, maxQueuedPerSession, maxQueuedBytesPerSession, maxMessageBytes,
         ackTimeout, maxRetainedMessages, maxClientIdLength);
   }
 
   public BrokerConfig withPort(int newPort) {
-    return new BrokerConfig(host, newPort, maxInflightPerSession, maxQueuedPerSession, maxMessageBytes,
+    return new BrokerConfig(host, newPort, maxInflightPerSession, maxQueuedPerSession, maxQueuedBytesPerSession, maxMessageBytes,
         ackTimeout, maxRetainedMessages, maxClientIdLength);
   }
 
   public BrokerConfig withMaxInflightPerSession(int value) {
-    return new BrokerConfig(host, port, value, maxQueuedPerSession, maxMessageBytes,
+    return new BrokerConfig(host, port, value, maxQueuedPerSession, maxQueuedBytesPerSession, maxMessageBytes,
         ackTimeout, maxRetainedMessages, maxClientIdLength);
   }
 
   public BrokerConfig withMaxQueuedPerSession(int value) {
-    return new BrokerConfig(host, port, maxInflightPerSession, value, maxMessageBytes,
+    return new BrokerConfig(host, port, maxInflightPerSession, value, maxQueuedBytesPerSession, maxMessageBytes,
+        ackTimeout, maxRetainedMessages, maxClientIdLength);
+  }
+
+  public BrokerConfig withMaxQueuedBytesPerSession(long value) {
+    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, value, maxMessageBytes,
         ackTimeout, maxRetainedMessages, maxClientIdLength);
   }
 
   public BrokerConfig withMaxMessageBytes(int value) {
-    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, value,
+    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, maxQueuedBytesPerSession, value,
         ackTimeout, maxRetainedMessages, maxClientIdLength);
   }
 
   public BrokerConfig withAckTimeout(Duration value) {
-    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, maxMessageBytes,
+    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, maxQueuedBytesPerSession, maxMessageBytes,
         value, maxRetainedMessages, maxClientIdLength);
   }
 
   public BrokerConfig withMaxRetainedMessages(int value) {
-    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, maxMessageBytes,
+    return new BrokerConfig(host, port, maxInflightPerSession, maxQueuedPerSession, maxQueuedBytesPerSession, maxMessageBytes,
         ackTimeout, value, maxClientIdLength);
   }
 

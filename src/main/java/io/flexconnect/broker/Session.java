@@ -34,6 +34,8 @@ final class Session {
   final Map<String, MqttQoS> subscriptions = new HashMap<>();
 
   private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+  /** Payload bytes held by {@link #queue} (payloads are shared between sessions, counted per session). */
+  private long queuedBytes;
   /** Packet id to delivery, in send order so that the oldest comes first and redelivery keeps order. */
   private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
   private int lastPacketId;
@@ -59,7 +61,7 @@ final class Session {
   }
 
   boolean hasRoom() {
-    return queue.size() < config.maxQueuedPerSession();
+    return queue.size() < config.maxQueuedPerSession() && queuedBytes < config.maxQueuedBytesPerSession();
   }
 
   int queued() {
@@ -72,6 +74,7 @@ final class Session {
 
   void enqueue(Delivery delivery) {
     queue.addLast(delivery);
+    queuedBytes += delivery.payload.length();
     counters.queuedNow++;
   }
 
@@ -88,6 +91,7 @@ final class Session {
         return;
       }
       queue.pollFirst();
+      queuedBytes -= next.payload.length();
       counters.queuedNow--;
       if (needsAck) {
         next.packetId = nextPacketId();
@@ -101,7 +105,8 @@ final class Session {
       }
       counters.delivered++;
     }
-    if (overflowWarned && queue.size() <= config.maxQueuedPerSession() / 2) {
+    if (overflowWarned && queue.size() <= config.maxQueuedPerSession() / 2
+        && queuedBytes <= config.maxQueuedBytesPerSession() / 2) {
       overflowWarned = false;
     }
   }
@@ -153,6 +158,7 @@ final class Session {
       dropped[i++] = delivery;
     }
     queue.clear();
+    queuedBytes = 0;
     inflight.clear();
     for (Delivery delivery : dropped) {
       delivery.settle();
@@ -179,6 +185,7 @@ final class Session {
       boolean move = delivery.via != null && movable.test(delivery.via);
       if (move) {
         taken.add(delivery);
+        queuedBytes -= delivery.payload.length();
       }
       return move;
     });

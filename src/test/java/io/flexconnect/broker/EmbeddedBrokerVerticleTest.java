@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
@@ -489,9 +491,13 @@ class EmbeddedBrokerVerticleTest {
     }).onFailure(ctx::failNow);
   }
 
-  @Test
-  void verifiesThatFullQueueDisconnectsThePublisherInsteadOfDropping(Vertx vertx, VertxTestContext ctx) {
-    BrokerConfig config = BrokerFixture.config().withMaxInflightPerSession(1).withMaxQueuedPerSession(3);
+  /** Either bound, the count or the payload bytes (three 3-byte payloads), ends the queue. */
+  @ParameterizedTest
+  @ValueSource(strings = {"messages", "bytes"})
+  void verifiesThatFullQueueDisconnectsThePublisherInsteadOfDropping(String bound, Vertx vertx, VertxTestContext ctx) {
+    BrokerConfig config = bound.equals("messages")
+        ? BrokerFixture.config().withMaxInflightPerSession(1).withMaxQueuedPerSession(3)
+        : BrokerFixture.config().withMaxInflightPerSession(1).withMaxQueuedBytesPerSession(9);
     BrokerFixture.start(vertx, config).compose(f -> {
       MqttClient sub = f.manualAckClient("slow", false);
       MqttClient pub = f.publisher("pub");
