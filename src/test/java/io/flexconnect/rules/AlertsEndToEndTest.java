@@ -95,6 +95,8 @@ class AlertsEndToEndTest {
     Await.until("the resolution on MQTT", Duration.ofSeconds(20),
         () -> onMqtt.stream().anyMatch(a -> "resolved".equals(a.getString("state"))) ? true : null);
     assertThat(onMqtt).extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
+    // The bus consumer runs on a context of its own: its copy may trail the MQTT round trip.
+    Await.until("both transitions on the event bus", Duration.ofSeconds(10), () -> onBus.size() >= 2 ? true : null);
     assertThat(onBus).extracting(a -> a.getString("state")).containsExactly("firing", "resolved");
     Await.until("both transitions on the WebSocket", Duration.ofSeconds(10),
         () -> onStream.stream().filter(m -> "alert".equals(m.getString("type"))).count() == 2 ? true : null);
