@@ -194,6 +194,7 @@ public final class FaultSuite {
       env.put("FLEXCONNECT_HTTP_HOST", "127.0.0.1");
       env.put("FLEXCONNECT_HTTP_PORT", Integer.toString(httpPort));
       env.put("FLEXCONNECT_PKI_DIR", dir.resolve("pki").toString());
+      env.put("FLEXCONNECT_CAN_DBC_DIR", Path.of("dbc").toAbsolutePath().toString()); // the checkout's
       if (zeroConfig) {
         brokerPort = freePort();
         int dbPort = freePort();
