@@ -12,7 +12,7 @@
 # Settings (environment): FAULTS_DEVICES (20), FAULTS_PAUSE_S (5, restart pause), FAULTS_OUTAGE_S (30),
 # FAULTS_KILLS (3), FAULTS_SETTLE_S (45), FAULTS_BACKLOG_FACTOR (4: ext-backlog holds 4×N),
 # FAULTS_PLATFORM_HEAP (256m), FAULTS_MAX_RSS_MB (512), FAULTS_MAX_INFLIGHT (1000),
-# FAULTS_MAX_RECOVERY_S (1.0), FAULTS_PLATFORM_ENV ("K=V ..." added to every platform), FAULTS_KEEP
+# FAULTS_MAX_RECOVERY_S (1.0), FAULTS_RECOVERY_OUTAGE_S (30, ext-pg-recovery's outage, also with --ci), FAULTS_PLATFORM_ENV ("K=V ..." added to every platform), FAULTS_KEEP
 # (keep /tmp/faults-* with every process log).
 #
 # Prints the table and writes bench/results/faults.{txt,csv}; exits 1 on any loss, duplicate or
