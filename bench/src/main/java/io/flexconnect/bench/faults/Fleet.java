@@ -77,6 +77,23 @@ final class Fleet {
     }
   }
 
+  /** Devices publish only their first {@code fraction} of messages until {@link #release()}. */
+  void hold(double fraction) {
+    for (Device device : devices) {
+      device.limit = (int) Math.ceil(device.count * fraction);
+    }
+  }
+
+  /** Lets every device publish the rest of its messages. */
+  void release() {
+    for (Device device : devices) {
+      device.context().runOnContext(v -> {
+        device.limit = device.count;
+        device.pump();
+      });
+    }
+  }
+
   /** After every message was PUBACKed: each device publishes every {@code every}-th message again. */
   void publishDuplicates(int every) {
     for (Device device : devices) {
@@ -140,6 +157,7 @@ final class Fleet {
     private final TreeSet<Integer> toResend = new TreeSet<>();
     private final ArrayDeque<Integer> duplicates = new ArrayDeque<>();
     private int next;
+    volatile int limit = Integer.MAX_VALUE;
     private Link link;
     private boolean stopped;
     private long backoffMs = 100;
@@ -226,7 +244,7 @@ final class Fleet {
       pump();
     }
 
-    private void pump() {
+    void pump() {
       Link l = link;
       while (l != null && l == link && l.unacked.size() < WINDOW) {
         int key;
@@ -235,7 +253,7 @@ final class Fleet {
           if (acked.get(key)) {
             continue;
           }
-        } else if (next < count) {
+        } else if (next < Math.min(count, limit)) {
           key = next++;
         } else if (!duplicates.isEmpty()) {
           key = duplicates.poll();
