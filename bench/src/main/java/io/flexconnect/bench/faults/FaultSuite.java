@@ -66,7 +66,14 @@ public final class FaultSuite {
   private final int backlogFactor = intEnv("FAULTS_BACKLOG_FACTOR", 4);
   private final String heap = System.getenv().getOrDefault("FAULTS_PLATFORM_HEAP", "256m");
   private final long maxRssMb = intEnv("FAULTS_MAX_RSS_MB", 512);
-  private final long maxInflight = intEnv("FAULTS_MAX_INFLIGHT", 1000);
+  /** The platform's intake bound under test (mqtt.maxUnacknowledged). */
+  private final int intakeLimit = intEnv("FAULTS_INTAKE_LIMIT", 1000);
+  /**
+   * Reading stops once the bound is reached, but what the current socket read already holds is
+   * taken: at most one 64 KiB read, and this suite's messages are at least 180 bytes on the wire
+   * (fixed header, topic, packet id, a ~150-byte JSON document).
+   */
+  private final long maxInflight = intEnv("FAULTS_MAX_INFLIGHT", intakeLimit + 65_536 / 180);
   private final double maxRecoveryS = Double.parseDouble(System.getenv().getOrDefault("FAULTS_MAX_RECOVERY_S", "1.0"));
   private final Vertx vertx = Vertx.vertx();
   private PostgresCluster cluster;
@@ -235,6 +242,7 @@ public final class FaultSuite {
         env.put("FLEXCONNECT_MQTT_CLIENT_ID", "flexconnect-faults");
         env.put("FLEXCONNECT_DB_URL", dbUrl);
       }
+      env.put("FLEXCONNECT_MQTT_MAX_UNACKNOWLEDGED", Integer.toString(intakeLimit));
       // settings a run adds to every platform it starts, e.g. a bound under test
       for (String kv : System.getenv().getOrDefault("FAULTS_PLATFORM_ENV", "").trim().split("\\s+")) {
         if (kv.contains("=")) {
