@@ -3,6 +3,7 @@ package io.flexconnect.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.testing.Await;
+import io.flexconnect.testing.Http;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.Future;
@@ -115,6 +116,33 @@ class LiveStreamTest {
       JsonObject late = client.await("the late point", m -> "points".equals(m.getString("type"))
           && m.getBoolean("replay") == null);
       assertThat(late.getJsonArray("points").getJsonObject(0).getBoolean("late")).isTrue();
+      Await.result(client.ws().close());
+    }
+  }
+
+  @Test
+  void verifiesThatRestQueriesAndStreamSubscriptionsTakeTimesRelativeToNow() {
+    try (TestPublisher device = fx.publisher("live-device-relative")) {
+      long now = System.currentTimeMillis();
+      device.publish("flexconnect/live-0001/json", json(now - 120_000L, "relative", "1")); // two minutes ago
+      device.publish("flexconnect/live-0001/json", json(now - 7_200_000L, "relative", "2")); // two hours ago
+      Await.until("stored", Duration.ofSeconds(20), () -> fx.http.get(
+          "/api/v1/devices/live-0001/telemetry?signal=relative").json().getInteger("count") == 2 ? true : null);
+      Http.Response lastHour = fx.http.get("/api/v1/devices/live-0001/telemetry?signal=relative&from=now-1h&to=now%2B1m");
+      assertThat(lastHour.status()).as(lastHour.body()).isEqualTo(200);
+      assertThat(lastHour.json().getJsonArray("points")).hasSize(1);
+      assertThat(fx.http.get("/api/v1/devices/live-0001/telemetry?signal=relative&from=-3h&to=now").json()
+          .getInteger("count")).isEqualTo(2);
+      assertThat(fx.http.get("/api/v1/devices/live-0001/telemetry?signal=relative&from=-1h&interval=1h").status())
+          .isEqualTo(200);
+      Http.Response bad = fx.http.get("/api/v1/devices/live-0001/telemetry?from=now-1y");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("from:", "now-1h");
+
+      Client client = Client.connect();
+      client.send("{\"op\":\"subscribe\",\"devices\":[\"live-0001\"],\"signals\":[\"relative\"],\"since\":\"-15m\"}");
+      JsonObject replay = client.await("the replay", m -> Boolean.TRUE.equals(m.getBoolean("replay")));
+      assertThat(replay.getJsonArray("points")).hasSize(1);
       Await.result(client.ws().close());
     }
   }
