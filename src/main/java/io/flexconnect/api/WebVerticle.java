@@ -100,6 +100,10 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/openapi.yaml").handler(this::openApi); // public: it documents how to authenticate
     // The live console: static files; it asks for an API key and uses the API like any client.
     router.get("/console/*").handler(StaticHandler.create("webroot/console").setIndexPage("index.html"));
+    // A browser pointed at the host lands on the console, and asks for an icon it should get.
+    router.get("/").handler(ctx -> ctx.redirect("/console/"));
+    router.get("/favicon.ico").handler(ctx -> ctx.response().putHeader("content-type", "image/x-icon")
+        .putHeader("cache-control", "public, max-age=86400").sendFile("webroot/favicon.ico"));
     router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
     router.get("/api/v1/*").handler(this::validate);
     router.get(STREAM_PATH).handler(ctx -> {
