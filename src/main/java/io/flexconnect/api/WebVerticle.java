@@ -71,6 +71,7 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    context.exceptionHandler(WebVerticle::unhandled);
     // The API's own document validates every GET's parameters (bodies are checked by their handlers).
     return vertx.executeBlocking(WebVerticle::requestContract)
         .compose(doc -> OpenAPIContract.from(vertx, doc)).compose(contract -> {
@@ -110,7 +111,14 @@ public final class WebVerticle extends VerticleBase {
       ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
       ctx.request().toWebSocket()
           .onSuccess(ws -> stream.accept(ws, principal))
-          .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage())));
+          .onFailure(err -> {
+            if (ctx.response().headWritten() || ctx.response().closed()) {
+              // The client went away during the handshake: nothing to answer, nothing for an operator to do.
+              log.debug("WebSocket handshake from {} aborted by the client: {}", ctx.request().remoteAddress(), err.toString());
+            } else {
+              problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage()));
+            }
+          });
     });
     router.get("/api/v1/devices").handler(this::devices);
     router.get("/api/v1/devices/:deviceId").handler(this::device);
@@ -466,7 +474,38 @@ public final class WebVerticle extends VerticleBase {
         status >= 500 ? "the request could not be completed; see the server log" : String.valueOf(err)));
   }
 
+  /**
+   * What escapes every handler on this verticle's connections. A client that closes its socket while
+   * Vert.x is completing its WebSocket handshake makes Vert.x complete an already failed promise; that is
+   * the client's doing, so it is one debug line rather than an error with a stack trace.
+   */
+  static void unhandled(Throwable err) {
+    if (isWebSocketHandshakeAbort(err)) {
+      log.debug("WebSocket handshake aborted by the client: {}", err.toString());
+    } else {
+      log.error("Unhandled exception", err);
+    }
+  }
+
+  static boolean isWebSocketHandshakeAbort(Throwable err) {
+    if (!(err instanceof IllegalStateException)) {
+      return false;
+    }
+    for (StackTraceElement frame : err.getStackTrace()) {
+      if (frame.getClassName().startsWith("io.vertx.core.http.impl.Http1xServer")
+          && frame.getMethodName().toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void problem(RoutingContext ctx, ApiException e) {
+    if (ctx.response().headWritten() || ctx.response().closed()) {
+      log.debug("{} {}: no problem response ({}), the answer was begun or the client went away",
+          ctx.request().method(), ctx.request().path(), e.getMessage());
+      return;
+    }
     ctx.response().setStatusCode(e.status()).putHeader("content-type", "application/problem+json")
         .end(new JsonObject()
             .put("type", "about:blank")

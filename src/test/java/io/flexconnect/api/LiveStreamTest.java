@@ -148,6 +148,39 @@ class LiveStreamTest {
   }
 
   @Test
+  void verifiesThatClientsAbortingTheHandshakeLeaveNoErrorOrStackTraceInTheLog() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    root.addAppender(log);
+    try {
+      String upgrade = "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Authorization: Bearer " + fx.http.apiKey() + "\r\n\r\n";
+      for (int i = 0; i < 20; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.platform.httpPort())) {
+          if (i % 2 == 0) {
+            socket.setSoLinger(true, 0); // a reset, as a killed client sends; otherwise an orderly close
+          }
+          socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+        }
+      }
+      Client.connect().ws().close(); // the stream still accepts clients
+      Thread.sleep(1_000); // the aborts are handled asynchronously, after the sockets closed
+      assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)
+              || e.getThrowableProxy() != null)
+          .extracting(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
+              + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
+          .isEmpty();
+    } finally {
+      root.detachAppender(log);
+    }
+  }
+
+  @Test
   void verifiesThatAClientThatDoesNotReadGetsLaggedWhileAnotherReceivesEverything() {
     // The slow client's socket buffers are small, so its backlog reaches the server's queue quickly.
     Client slow = Client.connect(fx.vertx.createWebSocketClient(
