@@ -71,6 +71,7 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    context.exceptionHandler(WebVerticle::unhandled);
     // The API's own document validates every GET's parameters (bodies are checked by their handlers).
     return vertx.executeBlocking(WebVerticle::requestContract)
         .compose(doc -> OpenAPIContract.from(vertx, doc)).compose(contract -> {
@@ -100,13 +101,24 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/openapi.yaml").handler(this::openApi); // public: it documents how to authenticate
     // The live console: static files; it asks for an API key and uses the API like any client.
     router.get("/console/*").handler(StaticHandler.create("webroot/console").setIndexPage("index.html"));
+    // A browser pointed at the host lands on the console, and asks for an icon it should get.
+    router.get("/").handler(ctx -> ctx.redirect("/console/"));
+    router.get("/favicon.ico").handler(ctx -> ctx.response().putHeader("content-type", "image/x-icon")
+        .putHeader("cache-control", "public, max-age=86400").sendFile("webroot/favicon.ico"));
     router.route("/api/*").handler(new ApiKeyAuthHandler(keys, Set.of(STREAM_PATH)));
     router.get("/api/v1/*").handler(this::validate);
     router.get(STREAM_PATH).handler(ctx -> {
       ApiPrincipal principal = ApiKeyAuthHandler.principal(ctx);
       ctx.request().toWebSocket()
           .onSuccess(ws -> stream.accept(ws, principal))
-          .onFailure(err -> problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage())));
+          .onFailure(err -> {
+            if (ctx.response().headWritten() || ctx.response().closed()) {
+              // The client went away during the handshake: nothing to answer, nothing for an operator to do.
+              log.debug("WebSocket handshake from {} aborted by the client: {}", ctx.request().remoteAddress(), err.toString());
+            } else {
+              problem(ctx, ApiException.badRequest("a WebSocket upgrade is required: " + err.getMessage()));
+            }
+          });
     });
     router.get("/api/v1/devices").handler(this::devices);
     router.get("/api/v1/devices/:deviceId").handler(this::device);
@@ -462,7 +474,38 @@ public final class WebVerticle extends VerticleBase {
         status >= 500 ? "the request could not be completed; see the server log" : String.valueOf(err)));
   }
 
+  /**
+   * What escapes every handler on this verticle's connections. A client that closes its socket while
+   * Vert.x is completing its WebSocket handshake makes Vert.x complete an already failed promise; that is
+   * the client's doing, so it is one debug line rather than an error with a stack trace.
+   */
+  static void unhandled(Throwable err) {
+    if (isWebSocketHandshakeAbort(err)) {
+      log.debug("WebSocket handshake aborted by the client: {}", err.toString());
+    } else {
+      log.error("Unhandled exception", err);
+    }
+  }
+
+  static boolean isWebSocketHandshakeAbort(Throwable err) {
+    if (!(err instanceof IllegalStateException)) {
+      return false;
+    }
+    for (StackTraceElement frame : err.getStackTrace()) {
+      if (frame.getClassName().startsWith("io.vertx.core.http.impl.Http1xServer")
+          && frame.getMethodName().toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void problem(RoutingContext ctx, ApiException e) {
+    if (ctx.response().headWritten() || ctx.response().closed()) {
+      log.debug("{} {}: no problem response ({}), the answer was begun or the client went away",
+          ctx.request().method(), ctx.request().path(), e.getMessage());
+      return;
+    }
     ctx.response().setStatusCode(e.status()).putHeader("content-type", "application/problem+json")
         .end(new JsonObject()
             .put("type", "about:blank")

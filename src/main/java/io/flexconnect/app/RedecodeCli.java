@@ -23,7 +23,8 @@ final class RedecodeCli {
       redecode DEVICE_ID --from TIME --to TIME [--dbc FILE | --dbc BUS=FILE ...]
                                decode a device's stored CAN messages in [from, to) again with DBC
                                files of can.dbcDir (default: its configured mapping) and replace
-                               the decoded rows; TIME is epoch ms or ISO-8601""";
+                               the decoded rows; TIME is epoch ms, ISO-8601,
+                               now, now-1h or -15m (units ms s m h d w)""";
 
   private RedecodeCli() {}
 

@@ -3,6 +3,7 @@ package io.flexconnect.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.testing.Await;
+import io.flexconnect.testing.Http;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.Future;
@@ -116,6 +117,66 @@ class LiveStreamTest {
           && m.getBoolean("replay") == null);
       assertThat(late.getJsonArray("points").getJsonObject(0).getBoolean("late")).isTrue();
       Await.result(client.ws().close());
+    }
+  }
+
+  @Test
+  void verifiesThatRestQueriesAndStreamSubscriptionsTakeTimesRelativeToNow() {
+    try (TestPublisher device = fx.publisher("live-device-relative")) {
+      long now = System.currentTimeMillis();
+      device.publish("flexconnect/live-0001/json", json(now - 120_000L, "relative", "1")); // two minutes ago
+      device.publish("flexconnect/live-0001/json", json(now - 7_200_000L, "relative", "2")); // two hours ago
+      Await.until("stored", Duration.ofSeconds(20), () -> fx.http.get(
+          "/api/v1/devices/live-0001/telemetry?signal=relative").json().getInteger("count") == 2 ? true : null);
+      Http.Response lastHour = fx.http.get("/api/v1/devices/live-0001/telemetry?signal=relative&from=now-1h&to=now%2B1m");
+      assertThat(lastHour.status()).as(lastHour.body()).isEqualTo(200);
+      assertThat(lastHour.json().getJsonArray("points")).hasSize(1);
+      assertThat(fx.http.get("/api/v1/devices/live-0001/telemetry?signal=relative&from=-3h&to=now").json()
+          .getInteger("count")).isEqualTo(2);
+      assertThat(fx.http.get("/api/v1/devices/live-0001/telemetry?signal=relative&from=-1h&interval=1h").status())
+          .isEqualTo(200);
+      Http.Response bad = fx.http.get("/api/v1/devices/live-0001/telemetry?from=now-1y");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("from:", "now-1h");
+
+      Client client = Client.connect();
+      client.send("{\"op\":\"subscribe\",\"devices\":[\"live-0001\"],\"signals\":[\"relative\"],\"since\":\"-15m\"}");
+      JsonObject replay = client.await("the replay", m -> Boolean.TRUE.equals(m.getBoolean("replay")));
+      assertThat(replay.getJsonArray("points")).hasSize(1);
+      Await.result(client.ws().close());
+    }
+  }
+
+  @Test
+  void verifiesThatClientsAbortingTheHandshakeLeaveNoErrorOrStackTraceInTheLog() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    root.addAppender(log);
+    try {
+      String upgrade = "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Authorization: Bearer " + fx.http.apiKey() + "\r\n\r\n";
+      for (int i = 0; i < 20; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.platform.httpPort())) {
+          if (i % 2 == 0) {
+            socket.setSoLinger(true, 0); // a reset, as a killed client sends; otherwise an orderly close
+          }
+          socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+        }
+      }
+      Client.connect().ws().close(); // the stream still accepts clients
+      Thread.sleep(1_000); // the aborts are handled asynchronously, after the sockets closed
+      assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)
+              || e.getThrowableProxy() != null)
+          .extracting(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
+              + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
+          .isEmpty();
+    } finally {
+      root.detachAppender(log);
     }
   }
 

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flexconnect.testing.Http;
 import io.flexconnect.testing.PlatformFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,7 +42,8 @@ class OpenApiTest {
     Set<String> documented = new TreeSet<>();
     doc.path("paths").fieldNames().forEachRemaining(documented::add);
     Set<String> served = new TreeSet<>(fx.platform.httpRoutes());
-    served.removeIf(path -> path.startsWith("/console")); // the console page is not part of the API
+    // The console, and the browser's icon, are not part of the API.
+    served.removeIf(path -> path.startsWith("/console") || path.equals("/favicon.ico"));
     assertThat(documented).isEqualTo(served);
   }
 
@@ -52,6 +57,28 @@ class OpenApiTest {
     assertThat(belowMinimum.status()).isEqualTo(400);
     assertThat(belowMinimum.json().getString("detail")).contains("limit");
     assertThat(fx.http.get("/api/v1/alerts?state=loud").json().getString("detail")).contains("state");
+  }
+
+  /** A plain GET as a browser sends it: no key, redirects not followed. */
+  static HttpResponse<byte[]> browserGet(String path) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.platform.httpPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void verifiesThatTheRootLeadsABrowserToTheConsole() throws Exception {
+    HttpResponse<byte[]> root = browserGet("/");
+    assertThat(root.statusCode()).isEqualTo(302);
+    assertThat(root.headers().firstValue("location")).hasValue("/console/");
+  }
+
+  @Test
+  void verifiesThatTheBrowsersIconRequestIsAnsweredWithAnIcon() throws Exception {
+    HttpResponse<byte[]> icon = browserGet("/favicon.ico");
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("content-type")).hasValue("image/x-icon");
+    assertThat(icon.body()).startsWith(0, 0, 1, 0); // an ICO header: reserved 0, type 1 (icon)
   }
 
   @Test
