@@ -11,6 +11,8 @@ import io.flexconnect.pki.RevokedCertificates;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +42,8 @@ final class DeviceCli {
                                new token and certificate; the old ones stay valid for
                                pki.rotationGraceSeconds
       device revoke DEVICE_ID  revoke every token and certificate of the device now
-      device list              list registered devices""";
+      device list [--json]     list registered devices: DEVICE_ID<TAB>TENANT lines, or a JSON array
+                               of {"device_id", "tenant_id"}""";
 
   private DeviceCli() {}
 
@@ -101,6 +104,12 @@ final class DeviceCli {
         }), err);
       }
       case "list" -> withRegistry(config, (vertx, registry) -> registry.list().map(devices -> {
+        if (parsed.flag("json")) {
+          JsonArray json = new JsonArray();
+          devices.forEach(d -> json.add(new JsonObject().put("device_id", d.deviceId()).put("tenant_id", d.tenantId())));
+          out.println(json.encode());
+          return 0;
+        }
         for (Device d : devices) {
           out.println(d.deviceId() + "\t" + d.tenantId());
         }

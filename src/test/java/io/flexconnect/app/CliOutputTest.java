@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +77,7 @@ class CliOutputTest {
   void verifiesThatApiKeyListPrintsOnlyItsTableAndNoLogLine() {
     assertThat(cli("apikey", "create", "--tenant", "acme", "--name", "cli-out").code()).isZero();
 
-    Run listed = timed("apikey", "list");
+    Run listed = timed("apikey", "list", "--tenant", "acme");
 
     assertThat(listed.code()).as(listed.err()).isZero();
     assertThat(listed.out().lines()).hasSize(2).first().isEqualTo("id\ttenant\tname\toperator\tcreated\trevoked");
@@ -91,5 +93,38 @@ class CliOutputTest {
     assertThat(listed.out()).isEqualTo("cli-out-0001\tdefault\ncli-out-0002\tacme\n");
     assertThat(listed.systemOut()).isEmpty();
     assertThat(listed.systemErr()).contains("INFO").contains("SchemaMigrator");
+  }
+
+  @Test
+  void verifiesThatDeviceListJsonIsOneParsableArrayOfTheDevices() {
+    Run listed = timed("device", "list", "--json");
+
+    assertThat(listed.code()).as(listed.err()).isZero();
+    JsonArray devices = new JsonArray(listed.out());
+    assertThat(devices).containsExactly(
+        new JsonObject().put("device_id", "cli-out-0001").put("tenant_id", "default"),
+        new JsonObject().put("device_id", "cli-out-0002").put("tenant_id", "acme"));
+    assertThat(listed.systemOut()).isEmpty();
+  }
+
+  @Test
+  void verifiesThatApiKeyListJsonIsOneParsableArrayWithoutTheKeys() {
+    Run created = cli("apikey", "create", "--tenant", "json-tenant", "--operator");
+    String key = ApiKeyCliTest.field(created.out(), "key");
+    String id = ApiKeyCliTest.field(created.out(), "id");
+
+    Run listed = timed("apikey", "list", "--tenant", "json-tenant", "--json");
+
+    assertThat(listed.code()).as(listed.err()).isZero();
+    JsonArray keys = new JsonArray(listed.out());
+    assertThat(keys).hasSize(1);
+    JsonObject k = keys.getJsonObject(0);
+    assertThat(k.getString("id")).isEqualTo(id);
+    assertThat(k.getString("tenant_id")).isEqualTo("json-tenant");
+    assertThat(k.getBoolean("operator")).isTrue();
+    assertThat(k.getString("created_at")).isNotBlank();
+    assertThat(k.containsKey("revoked_at")).isTrue();
+    assertThat(k.getValue("revoked_at")).isNull();
+    assertThat(listed.out()).doesNotContain(key);
   }
 }
