@@ -127,4 +127,13 @@ class CliOutputTest {
     assertThat(k.getValue("revoked_at")).isNull();
     assertThat(listed.out()).doesNotContain(key);
   }
+
+  @Test
+  void verifiesThatExitCodesAreTheOnesTheReadmeDocuments() {
+    assertThat(cli("device", "list").code()).isZero();
+    assertThat(cli("device", "revoke", "no-such-device").code()).as("not found").isEqualTo(1);
+    assertThat(cli("device").code()).as("missing argument").isEqualTo(2);
+    assertThat(cli("device", "frobnicate").code()).as("unknown subcommand").isEqualTo(2);
+    assertThat(cli("frobnicate").code()).as("unknown command").isEqualTo(2);
+  }
 }
