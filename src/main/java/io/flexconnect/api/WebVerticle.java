@@ -137,6 +137,10 @@ public final class WebVerticle extends VerticleBase {
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        .recover(e -> Future.failedFuture(addressInUse(e)
+            ? new IllegalStateException("http.port " + config.port() + " on " + config.host()
+                + " is in use (another process listens there; set http.port or FLEXCONNECT_HTTP_PORT)", e)
+            : e))
         .onSuccess(s -> {
           server = s;
           log.info("REST API on http://{}:{}/api/v1", config.host(), s.actualPort());
@@ -516,4 +520,9 @@ public final class WebVerticle extends VerticleBase {
             .encode());
   }
 
+
+  /** Whether a listen failure is a taken port (the JDK's BindException, or Netty's native "Address already in use"). */
+  static boolean addressInUse(Throwable e) {
+    return e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Address already in use");
+  }
 }

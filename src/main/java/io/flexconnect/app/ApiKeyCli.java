@@ -5,6 +5,8 @@ import io.flexconnect.auth.ApiKeyInfo;
 import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.List;
@@ -19,8 +21,10 @@ final class ApiKeyCli {
       apikey create --tenant TENANT [--name NAME] [--operator]
                                create an API key for the tenant's devices and data, printed once;
                                an operator's key also sees rejections that name no device
-      apikey list [--tenant TENANT]
-                               list keys (id, tenant, name, operator, created, revoked), never the keys
+      apikey list [--tenant TENANT] [--json]
+                               list keys (id, tenant, name, operator, created, revoked), never the keys;
+                               --json: a JSON array of {"id", "tenant_id", "name", "operator",
+                               "created_at", "revoked_at"}
       apikey revoke KEY_ID     revoke a key (by the id that list shows); refused from the next request""";
 
   private ApiKeyCli() {}
@@ -58,6 +62,16 @@ final class ApiKeyCli {
       case "list" -> {
         String tenant = parsed.option("tenant", null);
         yield withStore(config, err, store -> store.list(tenant).map(keys -> {
+          if (parsed.flag("json")) {
+            JsonArray json = new JsonArray();
+            for (ApiKeyInfo k : keys) {
+              json.add(new JsonObject().put("id", k.id()).put("tenant_id", k.tenantId()).put("name", k.name())
+                  .put("operator", k.operator()).put("created_at", k.createdAt().toString())
+                  .put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString()));
+            }
+            out.println(json.encode());
+            return 0;
+          }
           out.println("id\ttenant\tname\toperator\tcreated\trevoked");
           for (ApiKeyInfo k : keys) {
             out.println(k.id() + "\t" + k.tenantId() + "\t" + (k.name() == null ? "-" : k.name()) + "\t"

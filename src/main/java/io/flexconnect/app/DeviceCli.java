@@ -11,6 +11,8 @@ import io.flexconnect.pki.RevokedCertificates;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,22 +27,24 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * {@code device add|provision|rotate|revoke|list}. Tokens and private keys are printed once; the
- * platform keeps only token hashes and certificate serials.
+ * {@code device add|provision|rotate|revoke|list}. Tokens are printed once and private keys written
+ * once to an owner-only file; the platform keeps only token hashes and certificate serials.
  */
 final class DeviceCli {
   static final String USAGE = """
       device add DEVICE_ID [--token TOKEN] [--tenant TENANT]
                                register a device with a token only (for the loopback listener)
-      device provision DEVICE_ID [--token TOKEN] [--tenant TENANT] [--out DIR]
+      device provision DEVICE_ID [--token TOKEN] [--tenant TENANT] [--out DIR] [--print-key]
                                register a device with a token and a client certificate of the
-                               platform CA; prints root-CA.crt, device_cert.pem, device_key.key
-                               (and writes them to DIR), the token, endpoint and topics
-      device rotate DEVICE_ID [--out DIR]
+                               platform CA; writes root-CA.crt, device_cert.pem, device_key.key
+                               (mode 0600) and device.json to DIR (default ./DEVICE_ID) and prints
+                               the token, endpoint and topics (--print-key: also the files)
+      device rotate DEVICE_ID [--out DIR] [--print-key]
                                new token and certificate; the old ones stay valid for
                                pki.rotationGraceSeconds
       device revoke DEVICE_ID  revoke every token and certificate of the device now
-      device list              list registered devices""";
+      device list [--json]     list registered devices: DEVICE_ID<TAB>TENANT lines, or a JSON array
+                               of {"device_id", "tenant_id"}""";
 
   private DeviceCli() {}
 
@@ -73,7 +77,8 @@ final class DeviceCli {
           yield 2;
         }
         String deviceId = parsed.positional().get(0);
-        String out0 = parsed.option("out", null);
+        Path dir = Path.of(parsed.option("out", deviceId));
+        boolean printKey = parsed.flag("print-key");
         CertificateAuthority ca = PkiFiles.loadOrCreateCa(config.pki().directory(), new SecureRandom());
         boolean provision = args.get(0).equals("provision");
         yield withRegistry(config, (vertx, registry) -> {
@@ -82,7 +87,7 @@ final class DeviceCli {
               ? service.provision(deviceId, parsed.option("tenant", "default"), parsed.option("token", null))
               : service.rotate(deviceId);
           return result.compose(device -> vertx.executeBlocking(() -> {
-            print(device, out0 == null ? null : Path.of(out0), out);
+            write(device, dir, printKey, out);
             return 0;
           }));
         }, err);
@@ -101,6 +106,12 @@ final class DeviceCli {
         }), err);
       }
       case "list" -> withRegistry(config, (vertx, registry) -> registry.list().map(devices -> {
+        if (parsed.flag("json")) {
+          JsonArray json = new JsonArray();
+          devices.forEach(d -> json.add(new JsonObject().put("device_id", d.deviceId()).put("tenant_id", d.tenantId())));
+          out.println(json.encode());
+          return 0;
+        }
         for (Device d : devices) {
           out.println(d.deviceId() + "\t" + d.tenantId());
         }
@@ -124,8 +135,24 @@ final class DeviceCli {
     return config.pki().deviceEndpointFor(config.mqtt().url(), "mqtts", config.broker().tlsPort());
   }
 
-  /** Prints the bundle (this is the only time the key and token exist outside the device) and writes it to {@code dir}. */
-  static void print(ProvisionedDevice device, Path dir, PrintStream out) throws IOException {
+  /**
+   * Writes the bundle to {@code dir} (the private key owner-only, {@code 0600}) and prints the token,
+   * endpoint and topics; the files' contents, the private key among them, only with {@code printFiles}.
+   * This is the only time the key and token exist outside the device.
+   */
+  static void write(ProvisionedDevice device, Path dir, boolean printFiles, PrintStream out) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    for (Map.Entry<String, String> file : device.files().entrySet()) {
+      Path target = dir.resolve(file.getKey());
+      Files.deleteIfExists(target);
+      if (file.getKey().equals(ProvisionedDevice.KEY_FILE)) {
+        Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      Files.writeString(target, file.getValue(), StandardCharsets.US_ASCII);
+    }
+    Files.writeString(dir.resolve(ProvisionedDevice.INFO_FILE), device.description().encodePrettily());
     out.println("device_id: " + device.deviceId());
     out.println("tenant_id: " + device.tenantId());
     out.println("token:     " + device.token());
@@ -133,26 +160,16 @@ final class DeviceCli {
     out.println("topics:    " + device.jsonTopic() + "  " + device.canTopic() + "  alerts: " + device.alertsTopic());
     out.println("certificate serial " + device.certificateSerial().toString(16) + ", valid until "
         + device.certificateNotAfter());
-    for (Map.Entry<String, String> file : device.files().entrySet()) {
-      out.println();
-      out.println("--- " + file.getKey() + " ---");
-      out.print(file.getValue());
-    }
-    if (dir != null) {
-      Files.createDirectories(dir);
+    out.println("files:     " + dir.toAbsolutePath() + "/{" + String.join(",", device.files().keySet()) + ","
+        + ProvisionedDevice.INFO_FILE + "}  (" + ProvisionedDevice.KEY_FILE + " owner-only)");
+    if (printFiles) {
       for (Map.Entry<String, String> file : device.files().entrySet()) {
-        Path target = dir.resolve(file.getKey());
-        Files.deleteIfExists(target);
-        if (file.getKey().equals(ProvisionedDevice.KEY_FILE)) {
-          Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(target, file.getValue(), StandardCharsets.US_ASCII);
+        out.println();
+        out.println("--- " + file.getKey() + " ---");
+        out.print(file.getValue());
       }
-      Files.writeString(dir.resolve(ProvisionedDevice.INFO_FILE), device.description().encodePrettily());
-      out.println();
-      out.println("written to " + dir.toAbsolutePath());
     }
-    out.println("(the token and the private key are shown only now; the platform keeps neither)");
+    out.println("(the token and the private key are given only now; the platform keeps neither)");
   }
 
   /** Runs {@code action} against the configured database (migrated first) and returns its exit code. */

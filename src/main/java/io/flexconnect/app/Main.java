@@ -22,11 +22,16 @@ import java.util.Map;
  * </pre>
  *
  * Global option {@code --config FILE} (default {@code conf/flexconnect.json} when present, or
- * {@code $FLEXCONNECT_CONFIG}).
+ * {@code $FLEXCONNECT_CONFIG}); {@code --verbose} logs INFO (on stderr) for CLI commands, which
+ * otherwise log only warnings and errors so that stdout holds only their result.
  */
 public final class Main {
   static final String USAGE = """
-      usage: java -jar flexconnect.jar [--config FILE] COMMAND
+      usage: java -jar flexconnect.jar [--config FILE] [--verbose] COMMAND
+
+      Commands print their result on stdout and log warnings and errors on stderr (--verbose: also INFO).
+      Exit codes: 0 done, 1 failed (bad input the database refuses, not found, unreachable), 2 usage or
+      configuration error.
 
       commands:
         run                    start the platform (the default): with no configuration it runs an
@@ -50,7 +55,18 @@ public final class Main {
   public static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
     List<String> args = new ArrayList<>(argv);
     Path configFile = configFile(args, env);
+    boolean verbose = args.remove("--verbose");
     String command = args.isEmpty() ? "run" : args.remove(0);
+    if (command.equals("run")) {
+      return runCommand(command, args, configFile, env, out, err);
+    }
+    try (CliLogging logging = CliLogging.forCommand(verbose)) {
+      return runCommand(command, args, configFile, env, out, err);
+    }
+  }
+
+  private static int runCommand(String command, List<String> args, Path configFile, Map<String, String> env,
+      PrintStream out, PrintStream err) {
     try {
       if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
         out.print(USAGE);

@@ -82,7 +82,11 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
       } else {
         plainServer = server;
       }
-      listening.add(server.listen());
+      String setting = options.isSsl() ? "broker.tlsPort" : "broker.port";
+      listening.add(server.listen().recover(e -> Future.failedFuture(addressInUse(e)
+          ? new IllegalStateException(setting + " " + options.getPort() + " on " + options.getHost()
+              + " is in use (another process listens there, e.g. another broker or platform)", e)
+          : e)));
     }
     if (!config.ackTimeout().isZero()) {
       long period = Math.max(100, config.ackTimeout().toMillis() / 4);
@@ -171,5 +175,10 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
 
   public BrokerConfig brokerConfig() {
     return config;
+  }
+
+  /** Whether a listen failure is a taken port (the JDK's BindException, or Netty's native "Address already in use"). */
+  private static boolean addressInUse(Throwable e) {
+    return e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Address already in use");
   }
 }

@@ -127,7 +127,8 @@ class ProvisioningTest {
   }
 
   @Test
-  void verifiesThatTheProvisionCommandPrintsTheFilesTokenEndpointAndTopicsAndWritesTheKeyOwnerOnly() throws Exception {
+  void verifiesThatTheProvisionCommandWritesTheKeyOwnerOnlyAndPrintsTheTokenEndpointAndTopicsButNotTheKey()
+      throws Exception {
     Path out = PlatformFixture.tempDir("flexconnect-cli-device").resolve("files");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
@@ -138,25 +139,45 @@ class ProvisioningTest {
     String printed = stdout.toString(StandardCharsets.UTF_8);
     assertThat(printed).contains("device_id: cli-0001", "tenant_id: acme", "token:     tok_",
         "endpoint:  mqtts://mqtt.example.com:8883", "flexconnect/cli-0001/json", "flexconnect/cli-0001/can",
-        "flexconnect/cli-0001/alerts", "--- root-CA.crt ---", "--- device_cert.pem ---", "--- device_key.key ---",
-        "-----BEGIN PRIVATE KEY-----");
+        "flexconnect/cli-0001/alerts", out.toAbsolutePath().toString());
+    assertThat(printed).doesNotContain("PRIVATE KEY").doesNotContain(Files.readString(out.resolve("device_key.key")));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("device_key.key")))).isEqualTo("rw-------");
     assertChainsAndMatches(Files.readString(out.resolve("root-CA.crt")), Files.readString(out.resolve("device_cert.pem")),
         Files.readString(out.resolve("device_key.key")), "cli-0001");
   }
 
   @Test
-  void verifiesThatTheRotateCommandPrintsANewTokenAndCertificate() {
-    assertThat(Main.run(List.of("device", "provision", "cli-rotate"), cliEnv, new PrintStream(new ByteArrayOutputStream()),
-        System.err)).isZero();
+  void verifiesThatTheProvisionCommandPrintsThePrivateKeyOnlyWhenAskedTo() throws Exception {
+    Path out = PlatformFixture.tempDir("flexconnect-cli-print-key");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
-    int code = Main.run(List.of("device", "rotate", "cli-rotate"), cliEnv,
+    int code = Main.run(List.of("device", "provision", "cli-print-key", "--out", out.toString(), "--print-key"),
+        cliEnv, new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+
+    assertThat(code).isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("--- root-CA.crt ---", "--- device_cert.pem ---",
+        "--- device_key.key ---", Files.readString(out.resolve("device_key.key")));
+  }
+
+  @Test
+  void verifiesThatTheRotateCommandWritesANewKeyAndCertificateAndPrintsANewToken() throws Exception {
+    Path out = PlatformFixture.tempDir("flexconnect-cli-rotate");
+    assertThat(Main.run(List.of("device", "provision", "cli-rotate", "--out", out.toString()), cliEnv,
+        new PrintStream(new ByteArrayOutputStream()), System.err)).isZero();
+    String firstCert = Files.readString(out.resolve("device_cert.pem"));
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+
+    int code = Main.run(List.of("device", "rotate", "cli-rotate", "--out", out.toString()), cliEnv,
         new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
 
     assertThat(code).isZero();
-    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("device_id: cli-rotate", "token:     tok_",
-        "--- device_cert.pem ---");
+    String printed = stdout.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("device_id: cli-rotate", "token:     tok_").doesNotContain("PRIVATE KEY");
+    assertThat(Files.readString(out.resolve("device_cert.pem"))).isNotEqualTo(firstCert);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("device_key.key"))))
+        .isEqualTo("rw-------");
+    assertChainsAndMatches(Files.readString(out.resolve("root-CA.crt")), Files.readString(out.resolve("device_cert.pem")),
+        Files.readString(out.resolve("device_key.key")), "cli-rotate");
   }
 
   @Test
