@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.impl.PgConnectionUriParser;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
@@ -51,11 +52,13 @@ public final class Database {
 
   /** A pool of {@code config.poolSize()} connections, or {@code size} when given (> 0). */
   public static Pool pool(Vertx vertx, DatabaseConfig config, int size) {
+    return builder(config, size).using(vertx).build();
+  }
+
+  private static ClientBuilder<Pool> builder(DatabaseConfig config, int size) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size > 0 ? size : config.poolSize()))
-        .connectingTo(connectOptions(config))
-        .using(vertx)
-        .build();
+        .connectingTo(connectOptions(config));
   }
 
   /**
@@ -63,9 +66,7 @@ public final class Database {
    * like {@link #pool}, with the per-transaction decompression limit lifted on every connection.
    */
   public static Pool writerPool(Vertx vertx, DatabaseConfig config, int size) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size > 0 ? size : config.poolSize()))
-        .connectingTo(connectOptions(config))
+    return builder(config, size)
         .withConnectHandler(conn -> conn.query(LIFT_DECOMPRESSION_LIMIT).execute().onComplete(ar -> {
           if (ar.failed()) {
             log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks "
