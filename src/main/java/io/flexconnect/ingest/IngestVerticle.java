@@ -121,9 +121,7 @@ public final class IngestVerticle extends VerticleBase {
     JsonTelemetry message = ((Decoded.Ok<JsonTelemetry>) decoded).value();
     return authenticator.byDeviceId(message.deviceId(), message.token(), raw.topic()).compose(identity -> {
       if (identity.refusal() != null) {
-        return identity.proven() != null
-            ? reject(raw, identity.refusal(), identity.proven())
-            : rejectUnproven(raw, identity.refusal(), message.deviceId());
+        return refused(raw, identity, message.deviceId());
       }
       return store(raw, new TelemetryBatch(RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())),
           message.deviceId());
@@ -140,9 +138,7 @@ public final class IngestVerticle extends VerticleBase {
       return authenticator.byToken(message.token(), raw.topic())
           .compose(identity -> identity.refusal() == null
               ? extractAndStore(raw, message, identity.device().deviceId())
-              : identity.proven() != null
-                  ? reject(raw, identity.refusal(), identity.proven())
-                  : rejectUnproven(raw, identity.refusal(), null))
+              : refused(raw, identity, null))
           .eventually(() -> {
             message.close();
             return Future.succeededFuture();
@@ -199,6 +195,13 @@ public final class IngestVerticle extends VerticleBase {
             ? reject(raw, Rejection.of(RejectReason.STORAGE_REFUSED, "the database refuses its rows: " + re.getMessage()),
                 deviceId)
             : Future.failedFuture(err));
+  }
+
+  /** An authentication refusal: the proven device's when the token was checked, else unproven. */
+  private Future<IngestOutcome> refused(RawMessage raw, Authenticator.Identity identity, String claimed) {
+    return identity.proven() != null
+        ? reject(raw, identity.refusal(), identity.proven())
+        : rejectUnproven(raw, identity.refusal(), claimed);
   }
 
   /** A refusal of a message that proved to be {@code deviceId}'s (its token was checked). */
