@@ -45,6 +45,8 @@ public final class MqttIngestVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MqttIngestVerticle.class);
   /** MQTT's own maximum: the platform must receive oversized messages to reject (and ack) them. */
   private static final int MQTT_MAX_PACKET = 268_435_455;
+  /** How long a stop waits for the broker to close the connection after DISCONNECT (it does at once). */
+  private static final long BROKER_CLOSE_WAIT_MS = 2_000;
 
   private final MqttIngestConfig config;
   private final BrokerAddress broker;
@@ -72,6 +74,7 @@ public final class MqttIngestVerticle extends VerticleBase {
   private long probeTimer = -1;
   private long probeDelayMs;
   private Promise<Void> drained; // set by stop()
+  private Promise<Void> brokerClosed; // set by stop() once DISCONNECT is sent
 
   private final MeterRegistry meters;
   private Timer ackLag;
@@ -182,10 +185,28 @@ public final class MqttIngestVerticle extends VerticleBase {
     return drained.future()
         .compose(v -> {
           vertx.cancelTimer(timer);
-          // Read again: the disconnect completes only once the client sees the broker close the socket.
-          gate.reading(true);
-          return client.isConnected() ? client.disconnect() : Future.succeededFuture();
+          return disconnectCleanly();
         });
+  }
+
+  /**
+   * Sends DISCONNECT and lets the broker close the connection, reading (and dropping) what it still
+   * sends meanwhile. Closing first would leave unread bytes in the socket, and the kernel then
+   * resets the connection instead of closing it, discarding PUBACKs not yet sent or not yet read by
+   * the broker: those messages would come back as duplicates after the restart.
+   */
+  private Future<Void> disconnectCleanly() {
+    if (!client.isConnected()) {
+      return Future.succeededFuture();
+    }
+    brokerClosed = Promise.promise();
+    gate.reading(true);
+    gate.sendDisconnect();
+    long fallback = vertx.setTimer(BROKER_CLOSE_WAIT_MS, id -> {
+      log.warn("{} did not close the connection {} ms after DISCONNECT; closing it", broker, BROKER_CLOSE_WAIT_MS);
+      client.disconnect();
+    });
+    return brokerClosed.future().onComplete(ar -> vertx.cancelTimer(fallback));
   }
 
   private Future<Void> connect() {
@@ -206,6 +227,9 @@ public final class MqttIngestVerticle extends VerticleBase {
   }
 
   private void onConnectionLost() {
+    if (brokerClosed != null) {
+      brokerClosed.tryComplete();
+    }
     subscribed = false;
     connection++;
     reading = true; // a new connection reads until the intake bound says otherwise

@@ -1,14 +1,19 @@
 package io.flexconnect.mqtt;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageFactory;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttClient;
 import java.lang.reflect.Field;
 
 /**
  * Stops and resumes reading from the broker connection of a vertx-mqtt {@link MqttClient}, by
- * Netty's {@code autoRead} on its channel.
+ * Netty's {@code autoRead} on its channel, and writes the few packets the client cannot send the
+ * way this needs (keep-alive while paused, a DISCONNECT that leaves the close to the broker).
  *
  * <p>Why internals: vertx-mqtt 5.0.7's {@code MqttClient} has no {@code pause()}/{@code resume()}
  * (later versions add them) and does not expose its connection, so the socket is read from the
@@ -23,6 +28,8 @@ import java.lang.reflect.Field;
  */
 final class ReadGate {
   private static final Field CONNECTION = connectionField();
+  private static final MqttMessage DISCONNECT = MqttMessageFactory.newMessage(
+      new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0), null, null);
 
   private final MqttClient client;
 
@@ -68,6 +75,17 @@ final class ReadGate {
     NetSocketInternal socket = socket();
     if (socket != null) {
       socket.writeMessage(MqttMessage.PINGREQ);
+    }
+  }
+
+  /**
+   * Writes a DISCONNECT and leaves the connection open for the broker to close: vertx-mqtt's own
+   * {@code disconnect()} closes the socket right after writing it (see {@code MqttIngestVerticle}).
+   */
+  void sendDisconnect() {
+    NetSocketInternal socket = socket();
+    if (socket != null) {
+      socket.writeMessage(DISCONNECT);
     }
   }
 
