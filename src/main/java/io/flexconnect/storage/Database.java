@@ -8,10 +8,15 @@ import io.vertx.pgclient.impl.PgConnectionUriParser;
 import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates connection pools from a {@link DatabaseConfig}. */
+/** Creates connection pools (and the telemetry writer's JDBC connections) from a {@link DatabaseConfig}. */
 public final class Database {
   /** The login when neither the URL nor {@code db.user} names one (the server's administrator). */
   static final String DEFAULT_USER = "postgres";
@@ -69,12 +74,41 @@ public final class Database {
     return builder(config, size)
         .withConnectHandler(conn -> conn.query(LIFT_DECOMPRESSION_LIMIT).execute().onComplete(ar -> {
           if (ar.failed()) {
-            log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks "
-                + "may be refused", ar.cause().getMessage());
+            limitNotLifted(ar.cause());
           }
           conn.close(); // hands the connection to the pool
         }))
         .using(vertx)
         .build();
+  }
+
+  /**
+   * A JDBC connection for the telemetry writer's COPY, with the same login as {@link #connectOptions},
+   * the decompression limit lifted like {@link #writerPool}, and auto-commit off. Blocking: call it
+   * on a worker thread.
+   */
+  static Connection openWriterConnection(DatabaseConfig config) throws SQLException {
+    PgConnectOptions options = connectOptions(config);
+    Properties props = new Properties();
+    props.setProperty("user", options.getUser());
+    props.setProperty("password", options.getPassword());
+    props.setProperty("ApplicationName", "flexconnect-writer");
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("tcpKeepAlive", "true");
+    props.setProperty("sslmode", options.getSslMode().value);
+    Connection conn = DriverManager.getConnection(
+        "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase(), props);
+    try (Statement st = conn.createStatement()) {
+      st.execute(LIFT_DECOMPRESSION_LIMIT);
+    } catch (SQLException e) {
+      limitNotLifted(e);
+    }
+    conn.setAutoCommit(false);
+    return conn;
+  }
+
+  private static void limitNotLifted(Throwable cause) {
+    log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks may be refused",
+        cause.getMessage());
   }
 }

@@ -13,10 +13,14 @@ import io.flexconnect.app.Checks;
  * @param writers parallel write lanes (connections), split by device so each device keeps its order
  * @param retentionDays on TimescaleDB, telemetry older than this many days is dropped; 0 keeps it
  * @param compressAfterDays on TimescaleDB, telemetry older than this many days is compressed; 0 never
+ * @param copy write telemetry by binary COPY, falling back to the upsert for a flush holding rows
+ *     already stored (a redelivery); false always upserts
+ * @param writerThreads worker threads running the writer's blocking JDBC flushes (the JDBC
+ *     connections are one per lane, so at most {@code writers} of them)
  */
 public record StorageConfig(
     int batchRows, int batchIntervalMs, int maxPendingRows, int rejectedKeep, int rejectedPayloadBytes,
-    int writers, int retentionDays, int compressAfterDays) {
+    int writers, int retentionDays, int compressAfterDays, boolean copy, int writerThreads) {
 
   public void validate() {
     Checks.positive("storage.batchRows", batchRows);
@@ -26,6 +30,8 @@ public record StorageConfig(
     Checks.nonNegative("storage.rejectedPayloadBytes", rejectedPayloadBytes);
     Checks.positive("storage.writers", writers);
     Checks.atMost("storage.writers", writers, 64);
+    Checks.positive("storage.writerThreads", writerThreads);
+    Checks.atMost("storage.writerThreads", writerThreads, 64);
     Checks.nonNegative("storage.retentionDays", retentionDays);
     Checks.nonNegative("storage.compressAfterDays", compressAfterDays);
     if (maxPendingRows < batchRows) {

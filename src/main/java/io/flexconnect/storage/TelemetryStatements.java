@@ -1,26 +1,25 @@
 package io.flexconnect.storage;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The SQL of one flush. Rows go in as column arrays through {@code unnest}: one round trip per
- * statement whatever the batch size, and the same SQL on PostgreSQL and TimescaleDB.
+ * The SQL of one flush apart from the telemetry COPY ({@link TelemetryCopy}). Rows go in as column
+ * arrays through {@code unnest}: one round trip per statement whatever the batch size, and the same
+ * SQL on PostgreSQL and TimescaleDB. Each statement is built once as a {@link Bound} and runs either
+ * on a Vert.x connection (re-decoding) or over JDBC (the telemetry writer, {@link FlushWriter}).
  */
 public final class TelemetryStatements {
 
-
-  private static final String INSERT_TELEMETRY = """
+  static final String UPSERT_TELEMETRY = """
       INSERT INTO telemetry (device_id, signal, ts, value, value_text, tags, received_at)
       SELECT d, s, %s, v, vt, tg::jsonb, %s
       FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[], $5::text[], $6::text[], $7::int8[])
@@ -31,7 +30,7 @@ public final class TelemetryStatements {
       """.formatted(SqlTime.fromEpochMs("t"), SqlTime.fromEpochMs("r"));
 
   // Latest value per signal: only a newer (or equal) device timestamp replaces the stored one.
-  private static final String UPSERT_SIGNALS = """
+  static final String UPSERT_SIGNALS = """
       INSERT INTO device_signals AS ds
         (device_id, signal, source, unit, first_ts, ts, value, value_text, tags, received_at)
       SELECT d, s, src, un, %4$s, %1$s, v, vt, tg::jsonb, %2$s
@@ -49,24 +48,26 @@ public final class TelemetryStatements {
         ts = GREATEST(EXCLUDED.ts, ds.ts)
       """.formatted(SqlTime.fromEpochMs("t"), SqlTime.fromEpochMs("r"), "EXCLUDED.first_ts", SqlTime.fromEpochMs("ft"));
 
-  private static final String TOUCH_DEVICES = """
+  static final String TOUCH_DEVICES = """
       UPDATE devices d SET last_seen = GREATEST(d.last_seen, x.seen), messages = d.messages + x.n
       FROM (SELECT dev, %s AS seen, n FROM unnest($1::text[], $2::int8[], $3::int8[]) AS u(dev, r, n)) x
       WHERE d.device_id = x.dev
       """.formatted(SqlTime.fromEpochMs("r"));
 
-  private static final String INSERT_CAN_MESSAGES = """
+  static final String INSERT_CAN_MESSAGES = """
       INSERT INTO can_messages (device_id, first_ts, last_ts, received_at, digest, points)
       SELECT d, %s, %s, %s, sha256(p), p
       FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::bytea[]) AS u(d, f, l, r, p)
       ON CONFLICT DO NOTHING
       """.formatted(SqlTime.fromEpochMs("f"), SqlTime.fromEpochMs("l"), SqlTime.fromEpochMs("r"));
 
-  private static final String INSERT_REJECTED = """
+  static final String INSERT_REJECTED = """
       INSERT INTO rejected_messages (received_at, topic, reason, detail, device_id, payload_size, payload_head,
                                      authenticated)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-      """;
+      SELECT %s, tp, rs, dt, d, sz, ph, au
+      FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::bytea[],
+                  $8::bool[]) AS u(r, tp, rs, dt, d, sz, ph, au)
+      """.formatted(SqlTime.fromEpochMs("r"));
 
   private final int rejectedKeep;
 
@@ -74,36 +75,20 @@ public final class TelemetryStatements {
     this.rejectedKeep = rejectedKeep;
   }
 
-  /** Writes everything of one flush on {@code conn} (inside the caller's transaction). */
-  Future<Integer> write(SqlConnection conn, List<TelemetryRow> rows, List<RawCanMessage> raw,
-      List<RejectedMessage> rejected, Map<String, Long> messagesByDevice) {
-    Future<Integer> chain = Future.succeededFuture(0);
-    if (!raw.isEmpty()) {
-      chain = conn.preparedQuery(INSERT_CAN_MESSAGES).execute(rawColumns(raw)).map(r -> 0);
-    }
-    if (!rows.isEmpty()) {
-      List<TelemetryRow> unique = lastWriteWins(rows);
-      chain = chain.compose(n -> conn.preparedQuery(INSERT_TELEMETRY).execute(telemetryColumns(unique)))
-          .compose(r -> conn.preparedQuery(UPSERT_SIGNALS).execute(signalColumns(unique)))
-          .compose(r -> conn.preparedQuery(TOUCH_DEVICES).execute(deviceColumns(unique, messagesByDevice)))
-          .map(r -> unique.size());
-    }
-    if (!rejected.isEmpty()) {
-      List<Tuple> tuples = new ArrayList<>(rejected.size());
-      for (RejectedMessage m : rejected) {
-        tuples.add(Tuple.of(
-            OffsetDateTime.ofInstant(Instant.ofEpochMilli(m.receivedAtMs()), ZoneOffset.UTC),
-            m.topic(), m.reason(), m.detail(), m.deviceId(), m.payloadSize(),
-            Buffer.buffer(m.payloadHead()), m.authenticated()));
-      }
-      chain = chain.compose(n -> conn.preparedQuery(INSERT_REJECTED).executeBatch(tuples).map(r -> n));
-    }
-    return chain;
-  }
-
   /** Upserts rows (last write wins per key) and their latest values; returns the rows written. */
   public Future<Integer> insertRows(SqlConnection conn, List<TelemetryRow> rows) {
-    return write(conn, rows, List.of(), List.of(), Map.of());
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    List<TelemetryRow> unique = lastWriteWins(rows);
+    return execute(conn, telemetryUpsert(unique))
+        .compose(r -> execute(conn, signalsUpsert(unique)))
+        .compose(r -> execute(conn, devicesTouch(unique, Map.of())))
+        .map(r -> unique.size());
+  }
+
+  private static Future<?> execute(SqlConnection conn, Bound statement) {
+    return conn.preparedQuery(statement.sql()).execute(statement.tuple());
   }
 
   /** Keeps the newest {@code rejectedKeep} rejected messages. */
@@ -123,7 +108,8 @@ public final class TelemetryStatements {
     return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
   }
 
-  private static Tuple telemetryColumns(List<TelemetryRow> rows) {
+  /** The telemetry upsert of rows unique per key (see {@link #lastWriteWins}). */
+  static Bound telemetryUpsert(List<TelemetryRow> rows) {
     int n = rows.size();
     String[] device = new String[n];
     String[] signal = new String[n];
@@ -142,11 +128,14 @@ public final class TelemetryStatements {
       tags[i] = row.tagsJson();
       received[i] = row.receivedAtMs();
     }
-    return columns(device, signal, ts, value, text, tags, received);
+    return new Bound(UPSERT_TELEMETRY, device, signal, ts, value, text, tags, received);
   }
 
-  private static Tuple signalColumns(List<TelemetryRow> rows) {
-    // Newest device timestamp per signal; the earliest one becomes first_ts for new signals.
+  /**
+   * The latest-value upsert, folded in memory first: one row per series (device, signal) carrying
+   * its newest point and its earliest timestamp, so the database touches each series once per flush.
+   */
+  static Bound signalsUpsert(List<TelemetryRow> rows) {
     Map<SignalKey, TelemetryRow> newest = new HashMap<>();
     Map<SignalKey, Long> earliest = new HashMap<>();
     for (TelemetryRow row : rows) {
@@ -180,28 +169,11 @@ public final class TelemetryStatements {
       first[i] = earliest.get(e.getKey());
       i++;
     }
-    return columns(device, signal, source, unit, ts, value, text, tags, received, first);
+    return new Bound(UPSERT_SIGNALS, device, signal, source, unit, ts, value, text, tags, received, first);
   }
 
-  private static Tuple rawColumns(List<RawCanMessage> raw) {
-    int n = raw.size();
-    String[] device = new String[n];
-    Long[] first = new Long[n];
-    Long[] last = new Long[n];
-    Long[] received = new Long[n];
-    Buffer[] points = new Buffer[n];
-    for (int i = 0; i < n; i++) {
-      RawCanMessage m = raw.get(i);
-      device[i] = m.deviceId();
-      first[i] = m.firstTimestampMs();
-      last[i] = m.lastTimestampMs();
-      received[i] = m.receivedAtMs();
-      points[i] = Buffer.buffer(m.points());
-    }
-    return columns(device, first, last, received, points);
-  }
-
-  private static Tuple deviceColumns(List<TelemetryRow> rows, Map<String, Long> messagesByDevice) {
+  /** One update per device: its newest arrival and how many messages the flush holds for it. */
+  static Bound devicesTouch(List<TelemetryRow> rows, Map<String, Long> messagesByDevice) {
     Map<String, Long> seen = new HashMap<>();
     for (TelemetryRow row : rows) {
       seen.merge(row.deviceId(), row.receivedAtMs(), Math::max);
@@ -213,16 +185,85 @@ public final class TelemetryStatements {
       last[i] = seen.get(devices[i]);
       counts[i] = messagesByDevice.getOrDefault(devices[i], 0L);
     }
-    return columns(devices, last, counts);
+    return new Bound(TOUCH_DEVICES, devices, last, counts);
   }
 
-  /** One array parameter per column ({@code Tuple.of} would spread a single Object[] argument). */
-  private static Tuple columns(Object... arrays) {
-    Tuple tuple = Tuple.tuple();
-    for (Object array : arrays) {
-      tuple.addValue(array);
+  static Bound canMessagesInsert(List<RawCanMessage> raw) {
+    int n = raw.size();
+    String[] device = new String[n];
+    Long[] first = new Long[n];
+    Long[] last = new Long[n];
+    Long[] received = new Long[n];
+    byte[][] points = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      RawCanMessage m = raw.get(i);
+      device[i] = m.deviceId();
+      first[i] = m.firstTimestampMs();
+      last[i] = m.lastTimestampMs();
+      received[i] = m.receivedAtMs();
+      points[i] = m.points();
     }
-    return tuple;
+    return new Bound(INSERT_CAN_MESSAGES, device, first, last, received, points);
+  }
+
+  static Bound rejectedInsert(List<RejectedMessage> rejected) {
+    int n = rejected.size();
+    Long[] received = new Long[n];
+    String[] topic = new String[n];
+    String[] reason = new String[n];
+    String[] detail = new String[n];
+    String[] device = new String[n];
+    Integer[] size = new Integer[n];
+    byte[][] head = new byte[n][];
+    Boolean[] authenticated = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      RejectedMessage m = rejected.get(i);
+      received[i] = m.receivedAtMs();
+      topic[i] = m.topic();
+      reason[i] = m.reason();
+      detail[i] = m.detail();
+      device[i] = m.deviceId();
+      size[i] = m.payloadSize();
+      head[i] = m.payloadHead();
+      authenticated[i] = m.authenticated();
+    }
+    return new Bound(INSERT_REJECTED, received, topic, reason, detail, device, size, head, authenticated);
+  }
+
+  /**
+   * A statement and its parameters, one column array per {@code $n} in order. The same SQL runs on
+   * Vert.x ({@code $n}) and on JDBC ({@code ?}), which is why every {@code $n} must appear once and
+   * in ascending order.
+   */
+  record Bound(String sql, Object... columns) {
+    private static final Pattern PARAMETER = Pattern.compile("\\$(\\d+)");
+
+    Bound {
+      Matcher m = PARAMETER.matcher(sql);
+      int expected = 1;
+      while (m.find()) {
+        if (Integer.parseInt(m.group(1)) != expected++) {
+          throw new IllegalArgumentException("parameters must appear once each, in order: " + sql);
+        }
+      }
+      if (expected - 1 != columns.length) {
+        throw new IllegalArgumentException((expected - 1) + " parameters but " + columns.length + " columns");
+      }
+    }
+
+    /** The SQL with JDBC placeholders. */
+    String jdbcSql() {
+      return PARAMETER.matcher(sql).replaceAll("?");
+    }
+
+    /** The parameters for Vert.x ({@code Tuple.of} would spread a single Object[] argument). */
+    Tuple tuple() {
+      Tuple tuple = Tuple.tuple();
+      for (Object column : columns) {
+        tuple.addValue(column);
+      }
+      return tuple;
+    }
   }
 
   private record RowKey(String deviceId, String signal, long timestampMs) {}

@@ -2,6 +2,7 @@ package io.flexconnect.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -9,6 +10,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.sqlclient.Pool;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * in arrival order, so "last write wins" follows arrival order for two values at the same key.
  * While a lane flushes, the next batch gathers and is written as soon as the flush commits.
  *
+ * <p>Flushes run over JDBC on a bounded worker pool ({@code writerThreads}), one JDBC connection
+ * per lane, because binary COPY ({@link FlushWriter}) is not available on Vert.x's client; the
+ * event loop only gathers requests and answers them.
+ *
  * <p>A message whose rows the database refuses for good is isolated from its flush (the others
  * commit) and answered with {@link StorageAddresses#REFUSED}, so it is rejected rather than retried
  * forever; a failure of storage as a whole leaves every message of the flush unanswered-for-retry
@@ -43,6 +50,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   private final StorageConfig config;
   private final WriterStats stats = new WriterStats();
   private Pool pool;
+  private WorkerExecutor workers;
+  private FlushWriter flushWriter;
   private TelemetryStatements statements;
   private Lane[] lanes;
   private boolean failing;
@@ -62,7 +71,9 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.writerPool(vertx, database, config.writers());
+    pool = Database.pool(vertx, database, 1); // pruning only: flushes use the lanes' JDBC connections
+    workers = vertx.createSharedWorkerExecutor("flexconnect-storage-writer", config.writerThreads());
+    flushWriter = new FlushWriter(config.copy());
     statements = new TelemetryStatements(config.rejectedKeep());
     lanes = new Lane[config.writers()];
     for (int i = 0; i < lanes.length; i++) {
@@ -80,6 +91,9 @@ public final class TelemetryWriterVerticle extends VerticleBase {
         .description("flushes that failed (their messages are retried)").register(meters);
     FunctionCounter.builder("flexconnect.storage.refused", stats, st -> st.refused)
         .description("messages the database refuses for good (rejected as storage_refused)").register(meters);
+    FunctionCounter.builder("flexconnect.storage.copy.fallbacks", stats, st -> st.copyFallbacks)
+        .description("flushes whose COPY met rows already stored (redeliveries) and were written as an upsert")
+        .register(meters);
     FunctionCounter.builder("flexconnect.storage.overloaded", stats, st -> st.overloaded)
         .description("requests refused while too many rows waited").register(meters);
     vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.TELEMETRY, this::accept);
@@ -92,7 +106,15 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    if (pool == null) {
+      return Future.succeededFuture();
+    }
+    return workers.executeBlocking(() -> {
+      for (Lane lane : lanes) {
+        lane.closeConnection();
+      }
+      return null;
+    }, false).eventually(workers::close).eventually(pool::close);
   }
 
   /** Counters for health and metrics. */
@@ -132,6 +154,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     private int pendingRows;
     private boolean flushing;
     private long timerId = -1;
+    // Used by one worker thread at a time: a lane runs one flush at a time.
+    private volatile Connection connection;
 
     void accept(Message<?> message) {
       int rows = rowsOf(message.body());
@@ -165,7 +189,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       }
       List<Message<?>> batch = takeBatch();
       flushing = true;
-      write(batch).onComplete(ar -> {
+      write(this, batch).onComplete(ar -> {
         flushing = false;
         if (!pending.isEmpty()) {
           flush(); // what gathered meanwhile has waited a whole flush already
@@ -196,6 +220,33 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       pendingRows -= rows;
       return batch;
     }
+
+    /** Writes one flush on this lane's connection (opened on first use, replaced after a storage failure). */
+    FlushWriter.Outcome writeBlocking(FlushWriter.Flush flush) throws SQLException {
+      if (connection == null) {
+        connection = Database.openWriterConnection(database);
+      }
+      try {
+        return flushWriter.write(connection, flush);
+      } catch (SQLException | RuntimeException e) {
+        if (WriteFailure.of(e).kind() == WriteFailure.Kind.STORAGE) {
+          closeConnection();
+        }
+        throw e;
+      }
+    }
+
+    void closeConnection() {
+      Connection conn = connection;
+      connection = null;
+      if (conn != null) {
+        try {
+          conn.close();
+        } catch (SQLException e) {
+          log.debug("closing a writer connection failed: {}", e.getMessage());
+        }
+      }
+    }
   }
 
   /**
@@ -205,7 +256,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
    * poison message never blocks the ones behind it. Completes with false when storage itself failed
    * (the messages not committed then are failed, to be retried).
    */
-  private Future<Boolean> write(List<Message<?>> batch) {
+  private Future<Boolean> write(Lane lane, List<Message<?>> batch) {
     List<TelemetryRow> rows = new ArrayList<>();
     List<RejectedMessage> rejected = new ArrayList<>();
     List<RawCanMessage> raw = new ArrayList<>();
@@ -224,9 +275,13 @@ public final class TelemetryWriterVerticle extends VerticleBase {
       }
     }
     long started = System.nanoTime();
-    return pool.withTransaction(conn -> statements.write(conn, rows, raw, rejected, messagesByDevice))
+    FlushWriter.Flush flush = new FlushWriter.Flush(rows, raw, rejected, messagesByDevice);
+    return workers.executeBlocking(() -> lane.writeBlocking(flush), false)
         .transform(ar -> {
           if (ar.succeeded()) {
+            if (ar.result().upsertedAfterConflict()) {
+              stats.copyFallbacks++;
+            }
             committed(batch, rows, rejected.size(), System.nanoTime() - started);
             return Future.succeededFuture(true);
           }
@@ -241,9 +296,9 @@ public final class TelemetryWriterVerticle extends VerticleBase {
           }
           List<Message<?>> first = batch.subList(0, batch.size() / 2);
           List<Message<?>> second = batch.subList(batch.size() / 2, batch.size());
-          return write(first).compose(ok -> {
+          return write(lane, first).compose(ok -> {
             if (ok) {
-              return write(second);
+              return write(lane, second);
             }
             failed(second, lastFailure);
             return Future.succeededFuture(false);
@@ -314,6 +369,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     long failedFlushes;
     long overloaded;
     long refused;
+    long copyFallbacks;
     long lastFlushNanos;
 
     void recordFlush(int rows, int rejected, long nanos) {

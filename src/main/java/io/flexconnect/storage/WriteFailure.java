@@ -1,6 +1,9 @@
 package io.flexconnect.storage;
 
 import io.vertx.pgclient.PgException;
+import java.sql.SQLException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * What a failed write says about the messages in it, from the PostgreSQL SQLSTATE.
@@ -27,12 +30,21 @@ public record WriteFailure(Kind kind, String sqlState, String message) {
     STORAGE
   }
 
-  /** Classifies a failure of a write transaction. */
+  /** Classifies a failure of a write transaction (Vert.x's {@link PgException} or JDBC's {@link SQLException}). */
   public static WriteFailure of(Throwable cause) {
     if (cause instanceof PgException pg && pg.getSqlState() != null) {
       return new WriteFailure(kindOf(pg.getSqlState()), pg.getSqlState(), String.valueOf(pg.getErrorMessage()));
     }
+    if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+      return new WriteFailure(kindOf(sql.getSQLState()), sql.getSQLState(), serverMessage(sql));
+    }
     return new WriteFailure(Kind.STORAGE, null, String.valueOf(cause.getMessage()));
+  }
+
+  /** The server's own message where there is one (JDBC's adds location lines to it). */
+  private static String serverMessage(SQLException e) {
+    ServerErrorMessage server = e instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+    return server != null && server.getMessage() != null ? server.getMessage() : String.valueOf(e.getMessage());
   }
 
   /** The kind of a SQLSTATE. */
