@@ -92,7 +92,8 @@ final class FlushWriter {
     }
   }
 
-  private static void execute(Connection conn, Bound statement) throws SQLException {
+  /** Runs a statement with its column arrays as JDBC array parameters. */
+  static void execute(Connection conn, Bound statement) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(statement.jdbcSql())) {
       Object[] columns = statement.columns();
       Array[] arrays = new Array[columns.length];

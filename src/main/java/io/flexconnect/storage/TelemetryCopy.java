@@ -29,8 +29,8 @@ import org.postgresql.copy.CopyIn;
  * fills, so memory stays bounded whatever the batch size.
  */
 final class TelemetryCopy {
-  static final String SQL =
-      "COPY telemetry (device_id, signal, ts, value, value_text, tags, received_at) FROM STDIN (FORMAT binary)";
+  private static final String SQL =
+      "COPY %s (device_id, signal, ts, value, value_text, tags, received_at) FROM STDIN (FORMAT binary)";
   private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
       0, 0, 0, 0, 0, 0, 0, 0};
   private static final short FIELDS = 7;
@@ -50,7 +50,12 @@ final class TelemetryCopy {
 
   /** Copies the rows inside the connection's current transaction; returns the rows the server took. */
   static long copy(Connection conn, List<TelemetryRow> rows) throws SQLException {
-    CopyIn in = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(SQL);
+    return copy(conn, rows, "telemetry");
+  }
+
+  /** Copies the rows into {@code table}, a table with telemetry's columns. */
+  static long copy(Connection conn, List<TelemetryRow> rows, String table) throws SQLException {
+    CopyIn in = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(SQL.formatted(table));
     try {
       TelemetryCopy writer = new TelemetryCopy(in);
       writer.bytes(HEADER);
