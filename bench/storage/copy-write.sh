@@ -4,10 +4,10 @@
 #
 #   bench/storage/copy-write.sh SERVER_URL [ROWS] [ROUNDS]     (default 200000 rows, 3 rounds)
 #
-# SERVER_URL: postgresql://user@host:port/postgres of a PostgreSQL 15 with TimescaleDB available
-# whose user may create databases, e.g. a throw-away cluster from
-# /work/shared/timescaledb/start-cluster.sh DIR PORT (or any TimescaleDB server). It creates (and
-# replaces) the databases flexconnect_copybench_plain and flexconnect_copybench_ts.
+# SERVER_URL: postgresql://user@host:port/postgres of a PostgreSQL with the timescaledb extension
+# available (CI's: TimescaleDB 2.28.3 in PostgreSQL 15, see .ci/run) whose user may create
+# databases. It creates (and replaces) the databases flexconnect_copybench_plain and
+# flexconnect_copybench_ts.
 # Prints the table and writes bench/results/copy-write.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
