@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.storage.WriteFailure.Kind;
 import io.vertx.pgclient.PgException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 import org.junit.jupiter.api.Test;
 
 class WriteFailureTest {
@@ -37,5 +39,15 @@ class WriteFailureTest {
     WriteFailure data = WriteFailure.of(new PgException("invalid byte sequence", "ERROR", "22021", null));
     assertThat(data.kind()).isEqualTo(Kind.DATA);
     assertThat(data.describe()).startsWith("22021: ");
+  }
+
+  @Test
+  void verifiesThatJdbcErrorsAreClassifiedByTheirSqlStateLikeVertxErrors() {
+    WriteFailure data = WriteFailure.of(new PSQLException("invalid byte sequence", PSQLState.DATA_ERROR));
+    assertThat(data.kind()).isEqualTo(Kind.DATA);
+    assertThat(data.describe()).isEqualTo("22000: invalid byte sequence");
+    WriteFailure lost = WriteFailure.of(new PSQLException("I/O error", PSQLState.CONNECTION_FAILURE));
+    assertThat(lost.kind()).isEqualTo(Kind.STORAGE);
+    assertThat(lost.sqlState()).isEqualTo("08006");
   }
 }
