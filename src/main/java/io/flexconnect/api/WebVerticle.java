@@ -139,7 +139,9 @@ public final class WebVerticle extends VerticleBase {
     }
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+    // The stream's subprotocol is selected when offered: a browser offers it with the key beside it.
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+            .addWebSocketSubProtocol(ApiKeyAuthHandler.STREAM_PROTOCOL)).requestHandler(router).listen(config.port(), config.host())
         .recover(e -> Future.failedFuture(addressInUse(e)
             ? new IllegalStateException("http.port " + config.port() + " on " + config.host()
                 + " is in use (another process listens there; set http.port or FLEXCONNECT_HTTP_PORT)", e)
