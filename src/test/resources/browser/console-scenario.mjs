@@ -88,6 +88,23 @@ try {
   ok('live point: ' + await attr('#chart', 'data-points') + ' points in the last 5 minutes');
   await shot('console-live.png');
 
+  // Credentials: provision a device (its zip is downloaded), open it, rotate, then revoke.
+  page.on('dialog', dialog => dialog.accept());
+  await page.fill('#provision-id', 'console-new-0001');
+  const [provisioned] = await Promise.all([page.waitForEvent('download'), page.click('#provision-form button')]);
+  if (provisioned.suggestedFilename() !== 'console-new-0001.zip') { throw new Error('downloaded ' + provisioned.suggestedFilename()); }
+  await page.locator('li.device[data-id="console-new-0001"]').click();
+  await waitFor('the new device\'s active certificate', () => document.querySelector('#device-facts dd')?.textContent === 'console-new-0001'
+      && [...document.querySelectorAll('#credentials tr')].map(tr => tr.children[1].textContent).join() === 'active');
+  const [rotated] = await Promise.all([page.waitForEvent('download'), page.click('#rotate')]);
+  await waitFor('the rotated certificates', () => [...document.querySelectorAll('#credentials tr')]
+      .map(tr => tr.children[1].textContent).join() === 'active,ending');
+  await page.click('#revoke');
+  await waitFor('the revoked certificates', () => [...document.querySelectorAll('#credentials tr')]
+      .map(tr => tr.children[1].textContent).join() === 'revoked,revoked');
+  ok('credentials: provisioned, rotated (' + rotated.suggestedFilename() + '), revoked');
+  await shot('console-credentials.png');
+
   // Layout and secrets.
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > 1400) { throw new Error('the page is ' + width + ' px wide at a 1400 px window'); }

@@ -140,7 +140,7 @@ export class TimeChart {
     this.plot = new uPlot({
       ...this.size(),
       ms: 1, // timestamps are epoch milliseconds
-      padding: [12, 36, 0, 8], // room for the last time label
+      padding: [12, 36, 0, 28], // room for the first and last time labels
       tzDate: ts => uPlot.tzDate(new Date(ts), 'Etc/UTC'),
       scales, axes, series,
       cursor: {drag: {x: true, y: false, setScale: false}},

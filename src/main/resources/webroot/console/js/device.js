@@ -39,9 +39,10 @@ export class DevicePanel {
       ['last seen', time(detail.last_seen)], ['messages', detail.messages], ['signals', detail.signals],
     ].flatMap(([k, v]) => [Object.assign(document.createElement('dt'), {textContent: k}),
       Object.assign(document.createElement('dd'), {textContent: v == null ? '—' : String(v)})]));
+    const minute = iso => time(iso).substring(0, 16);
     this.root.querySelector('#credentials').replaceChildren(...credentials.map(c => row([
-      c.certificate_serial ? c.certificate_serial.substring(0, 12) + '…' : 'token only', c.state,
-      time(c.created_at), c.revoked_at ? 'ends ' + time(c.revoked_at) : 'valid to ' + time(c.not_after),
+      c.certificate_serial || 'token only', c.state, minute(c.created_at),
+      c.revoked_at ? (c.state === 'ending' ? 'ends ' : 'ended ') + minute(c.revoked_at) : c.not_after ? 'to ' + minute(c.not_after) : 'no end',
     ], 'credential ' + c.state)));
     const active = credentials.some(c => c.state === 'active' || c.state === 'ending');
     this.root.querySelector('#revoke').disabled = !active;

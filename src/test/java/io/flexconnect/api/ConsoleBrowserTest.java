@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The console in a real browser (Debian's headless Chromium, driven by playwright-core from npm):
  * the guide's 2021 examples plus a generated day of history around them are stored, an alert rule
  * fires on that history before the page opens, and the page is used as a person would — sign in,
- * pick the day, drag to zoom, switch to the last 5 minutes while points are published. Screenshots
+ * pick the day, drag to zoom, switch to the last 5 minutes while points are published, provision,
+ * rotate and revoke a device. Screenshots
  * of each step are kept under target/console/. Skipped, saying why, where Chromium is not installed.
  */
 class ConsoleBrowserTest {
@@ -135,7 +136,7 @@ class ConsoleBrowserTest {
       liveDevice.close();
     }
     assertThat(out).contains("ok: history", "ok: zoomed", "ok: past alert", "ok: rejected message decoded",
-        "ok: live point", "ok: no overflow", "ok: key only in memory");
+        "ok: live point", "ok: credentials", "ok: no overflow", "ok: key only in memory");
     for (String name : List.of("console-history.png", "console-zoomed.png", "console-live.png")) {
       assertThat(Files.size(shots.resolve(name))).as(name).isGreaterThan(10_000);
     }
