@@ -24,7 +24,9 @@ import io.vertx.sqlclient.Pool;
  *       {@code Accept: application/zip} or {@code ?format=zip};</li>
  *   <li>{@code POST /api/v1/devices/{id}/rotate}: a new token and certificate, the same answer; the
  *       old ones stay valid for {@code pki.rotationGraceSeconds};</li>
- *   <li>{@code POST /api/v1/devices/{id}/revoke}: every credential of the device ends now.</li>
+ *   <li>{@code POST /api/v1/devices/{id}/revoke}: every credential of the device ends now;</li>
+ *   <li>{@code GET /api/v1/devices/{id}/credentials}: every credential the device was given, newest
+ *       first, with its certificate serial, validity and state (never a token or its hash).</li>
  * </ul>
  * The private key and the token exist only in that one answer ({@code Cache-Control: no-store}).
  * Errors never echo a request body: it may carry a token.
@@ -57,6 +59,7 @@ public final class DeviceRoutes {
     router.post("/api/v1/devices").handler(body).handler(this::provision);
     router.post("/api/v1/devices/:deviceId/rotate").handler(this::rotate);
     router.post("/api/v1/devices/:deviceId/revoke").handler(this::revoke);
+    router.get("/api/v1/devices/:deviceId/credentials").handler(this::credentials);
   }
 
   private void provision(RoutingContext ctx) {
@@ -89,6 +92,26 @@ public final class DeviceRoutes {
               .end(new JsonObject().put("device_id", deviceId).put("revoked_certificates", serials).encode());
         })
         .onFailure(err -> ctx.fail(mapped(err)));
+  }
+
+  private void credentials(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    Responses.json(ctx, WebVerticle.requireDevice(queries, WebVerticle.tenant(ctx), deviceId)
+        .compose(v -> provisioning.credentials(deviceId))
+        .map(list -> {
+          JsonArray credentials = new JsonArray();
+          list.forEach(c -> credentials.add(new JsonObject()
+              .put("certificate_serial", c.certSerial())
+              .put("created_at", iso(c.createdAt()))
+              .put("not_after", iso(c.notAfter()))
+              .put("revoked_at", iso(c.revokedAt()))
+              .put("state", c.state())));
+          return new JsonObject().put("device_id", deviceId).put("credentials", credentials);
+        }));
+  }
+
+  private static String iso(java.time.Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private static void bundle(RoutingContext ctx, int status, Future<ProvisionedDevice> result) {

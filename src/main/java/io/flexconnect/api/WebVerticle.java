@@ -47,6 +47,8 @@ public final class WebVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
   private static final int DEFAULT_LIMIT = 1000;
   static final String STREAM_PATH = "/api/v1/stream";
+  /** uPlot from its WebJar (version as in pom.xml): the console's chart library, served at /console/lib/uplot/. */
+  static final String UPLOT_WEBJAR = "META-INF/resources/webjars/uplot/1.6.30";
 
   private final HttpConfig config;
   private final DatabaseConfig database;
@@ -100,6 +102,7 @@ public final class WebVerticle extends VerticleBase {
     }
     router.get("/api/v1/openapi.yaml").handler(this::openApi); // public: it documents how to authenticate
     // The live console: static files; it asks for an API key and uses the API like any client.
+    router.get("/console/lib/uplot/*").handler(StaticHandler.create(UPLOT_WEBJAR));
     router.get("/console/*").handler(StaticHandler.create("webroot/console").setIndexPage("index.html"));
     // A browser pointed at the host lands on the console, and asks for an icon it should get.
     router.get("/").handler(ctx -> ctx.redirect("/console/"));
@@ -136,7 +139,9 @@ public final class WebVerticle extends VerticleBase {
     }
     router.route().last().handler(ctx -> problem(ctx, ApiException.notFound("no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+    // The stream's subprotocol is selected when offered: a browser offers it with the key beside it.
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+            .addWebSocketSubProtocol(ApiKeyAuthHandler.STREAM_PROTOCOL)).requestHandler(router).listen(config.port(), config.host())
         .recover(e -> Future.failedFuture(addressInUse(e)
             ? new IllegalStateException("http.port " + config.port() + " on " + config.host()
                 + " is in use (another process listens there; set http.port or FLEXCONNECT_HTTP_PORT)", e)

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requires an API key on every request it is mounted on: {@code Authorization: Bearer <key>}, or,
- * on the paths given (the WebSocket stream: browsers cannot set headers on a WebSocket), the query
- * parameter {@code access_token}. On success the request carries the key's {@link ApiPrincipal}
+ * on the paths given (the WebSocket stream: browsers cannot set headers on a WebSocket), the
+ * WebSocket subprotocols {@code flexconnect.v1, bearer.<key>} (what a browser can send without
+ * putting the key in a URL) or the query parameter {@code access_token}. On success the request carries the key's {@link ApiPrincipal}
  * ({@link #principal}); otherwise it fails with {@link ApiKeyException} (MISSING or INVALID), which
  * the API answers with 401. Neither the key nor the query string is ever logged.
  */
@@ -23,6 +24,10 @@ public final class ApiKeyAuthHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthHandler.class);
   private static final String PRINCIPAL = "flexconnect.principal";
   private static final String BEARER = "bearer ";
+  /** The stream's WebSocket subprotocol, which the server selects; the key rides beside it. */
+  public static final String STREAM_PROTOCOL = "flexconnect.v1";
+  /** Prefix of the offered subprotocol carrying the key ({@code bearer.fxk_…}: keys are URL-safe tokens). */
+  public static final String BEARER_PROTOCOL = "bearer.";
   /** Longer values are refused without being looked at (keys are {@value ApiKeys#LENGTH} characters). */
   private static final int MAX_PRESENTED = 512;
 
@@ -100,6 +105,15 @@ public final class ApiKeyAuthHandler implements Handler<RoutingContext> {
       return header.substring(BEARER.length()).trim();
     }
     if (queryTokenPaths.contains(ctx.normalizedPath())) {
+      String offered = ctx.request().getHeader("Sec-WebSocket-Protocol");
+      if (offered != null) {
+        for (String protocol : offered.split(",")) {
+          String p = protocol.trim();
+          if (p.regionMatches(true, 0, BEARER_PROTOCOL, 0, BEARER_PROTOCOL.length())) {
+            return p.substring(BEARER_PROTOCOL.length());
+          }
+        }
+      }
       List<String> values = ctx.queryParam("access_token");
       if (values.size() > 1) {
         throw invalid();

@@ -108,6 +108,45 @@ public final class DeviceRegistry {
         .map(DeviceRegistry::revocations));
   }
 
+  /**
+   * Every credential the device was ever given, newest first, with its state now: {@code active},
+   * {@code ending} (revoked with a grace period that has not passed: after a rotation),
+   * {@code revoked} or {@code expired} (its certificate's validity ended). Never the token hash.
+   */
+  public Future<List<CredentialState>> credentials(String deviceId) {
+    return pool.preparedQuery("""
+            SELECT c.cert_serial, c.created_at, c.not_after, c.revoked_at,
+                   CASE WHEN c.revoked_at IS NOT NULL AND c.revoked_at <= now() THEN 'revoked'
+                        WHEN c.not_after IS NOT NULL AND c.not_after <= now() THEN 'expired'
+                        WHEN c.revoked_at IS NOT NULL THEN 'ending'
+                        ELSE 'active' END AS state
+            FROM device_credentials c WHERE c.device_id = $1 ORDER BY c.created_at DESC, c.id DESC""")
+        .execute(Tuple.of(deviceId))
+        .map(rows -> {
+          List<CredentialState> result = new ArrayList<>();
+          for (Row row : rows) {
+            result.add(new CredentialState(row.getString("cert_serial"), instant(row.getOffsetDateTime("created_at")),
+                instant(row.getOffsetDateTime("not_after")), instant(row.getOffsetDateTime("revoked_at")),
+                row.getString("state")));
+          }
+          return result;
+        });
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  /**
+   * One credential as an operator sees it.
+   *
+   * @param certSerial lower-case hex serial of its certificate, null for a token-only credential
+   * @param revokedAt when it ends or ended, null while it has no end but its certificate's
+   * @param state {@code active}, {@code ending}, {@code revoked} or {@code expired}
+   */
+  public record CredentialState(String certSerial, Instant createdAt, Instant notAfter, Instant revokedAt,
+      String state) {}
+
   /** Certificates that are or will be refused and have not expired yet: the revocation list. */
   public Future<List<CertificateRevocation>> revokedCertificates() {
     return pool.query("SELECT c.cert_serial, c.revoked_at FROM device_credentials c"

@@ -83,6 +83,11 @@ public final class ProvisioningService {
     });
   }
 
+  /** Every credential of the device with its state now (see {@link DeviceRegistry#credentials}). */
+  public Future<List<DeviceRegistry.CredentialState>> credentials(String deviceId) {
+    return registry.credentials(deviceId);
+  }
+
   private Future<Issued> issue(String deviceId) {
     return vertx.executeBlocking(() -> ca.issueDevice(deviceId, certValidity), false);
   }

@@ -102,6 +102,25 @@ class LiveStreamTest {
   }
 
   @Test
+  void verifiesThatABrowserMayPresentTheKeyAsAWebSocketSubprotocolInsteadOfInTheUrl() {
+    WebSocket ws = Await.result(wsClient.connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setPort(fx.platform.httpPort()).setHost("127.0.0.1").setURI("/api/v1/stream")
+        .addSubProtocol("flexconnect.v1").addSubProtocol("bearer." + fx.http.apiKey())));
+    List<JsonObject> received = new CopyOnWriteArrayList<>();
+    ws.textMessageHandler(text -> received.add(new JsonObject(text)));
+    Client client = new Client(ws, received);
+    client.send("{\"op\":\"subscribe\",\"devices\":[\"live-0001\"]}");
+    client.await("the subscription", m -> "subscribed".equals(m.getString("type")));
+    assertThat(ws.subProtocol()).isEqualTo("flexconnect.v1");
+    Await.result(ws.close());
+
+    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> Await.result(wsClient.connect(
+        new io.vertx.core.http.WebSocketConnectOptions().setPort(fx.platform.httpPort()).setHost("127.0.0.1")
+            .setURI("/api/v1/stream").addSubProtocol("flexconnect.v1").addSubProtocol("bearer.fxk_000000000000_wrong"))));
+    assertThat(refused).isNotNull();
+  }
+
+  @Test
   void verifiesThatAReconnectingClientFirstReceivesWhatItMissedAndLatePointsAreFlagged() {
     try (TestPublisher device = fx.publisher("live-device-2")) {
       device.publish("flexconnect/live-0001/json", json(1_700_000_100_000L, "resume", "1"));

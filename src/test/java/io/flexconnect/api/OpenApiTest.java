@@ -86,6 +86,17 @@ class OpenApiTest {
     Http.Response page = fx.http.withKey(null).get("/console/");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.contentType()).startsWith("text/html");
-    assertThat(page.body()).contains("<title>Flexconnect console</title>").contains("/api/v1/stream?access_token=");
+    assertThat(page.body()).contains("<title>Flexconnect console</title>").contains("js/main.js");
+  }
+
+  @Test
+  void verifiesThatTheConsolesChartLibraryIsServedFromItsWebJarWithItsLicence() {
+    Http.Response module = fx.http.withKey(null).get("/console/lib/uplot/dist/uPlot.esm.js");
+    assertThat(module.status()).isEqualTo(200);
+    assertThat(module.contentType()).contains("javascript");
+    assertThat(module.body()).contains("export { uPlot as default }");
+    Http.Response licence = fx.http.withKey(null).get("/console/lib/uplot/LICENSE");
+    assertThat(licence.status()).isEqualTo(200);
+    assertThat(licence.body()).contains("MIT");
   }
 }

@@ -127,6 +127,22 @@ class ProvisioningTest {
   }
 
   @Test
+  void verifiesThatTheCredentialsListShowsEachCertificateThroughRotationAndRevocation() {
+    String serial = post("/api/v1/devices", new JsonObject().put("device_id", "cred-0001"), null).json().getJsonObject("certificate").getString("serial");
+    String rotated = fx.http.post("/api/v1/devices/cred-0001/rotate", "", null).json().getJsonObject("certificate").getString("serial");
+    JsonObject afterRotation = fx.http.get("/api/v1/devices/cred-0001/credentials").json();
+    assertThat(afterRotation.getJsonArray("credentials").stream().map(c -> ((JsonObject) c).getString("certificate_serial")
+        + "=" + ((JsonObject) c).getString("state"))).containsExactly(rotated + "=active", serial + "=ending");
+
+    assertThat(fx.http.post("/api/v1/devices/cred-0001/revoke", "", null).status()).isEqualTo(200);
+    JsonObject afterRevocation = fx.http.get("/api/v1/devices/cred-0001/credentials").json();
+    assertThat(afterRevocation.getJsonArray("credentials").stream().map(c -> ((JsonObject) c).getString("state")))
+        .containsExactly("revoked", "revoked");
+    assertThat(afterRevocation.encode()).doesNotContain("tok_").doesNotContain("hash");
+    assertThat(fx.http.get("/api/v1/devices/nobody/credentials").status()).isEqualTo(404);
+  }
+
+  @Test
   void verifiesThatTheProvisionCommandWritesTheKeyOwnerOnlyAndPrintsTheTokenEndpointAndTopicsButNotTheKey()
       throws Exception {
     Path out = PlatformFixture.tempDir("flexconnect-cli-device").resolve("files");
