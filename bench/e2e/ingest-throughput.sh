@@ -30,7 +30,7 @@ MESSAGES=${1:-20000}
 # Compiled against the platform's own JAR (Vert.x MQTT client, PostgreSQL drivers, the device
 # registry), like the fault suite: it measures exactly this checkout without a Maven install.
 CLASSES=bench/target/e2e-classes
-SOURCES=$(find bench/src/main/java/io/flexconnect/bench/e2e -name '*.java')
+SOURCES="$(find bench/src/main/java/io/flexconnect/bench/e2e -name '*.java') bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java"
 if [ ! -f "$CLASSES/.built" ] || [ -n "$(find $SOURCES target/flexconnect.jar -newer "$CLASSES/.built")" ]; then
   rm -rf "$CLASSES"; mkdir -p "$CLASSES"
   javac --release 17 -nowarn -cp target/flexconnect.jar -d "$CLASSES" $SOURCES
@@ -56,7 +56,8 @@ if [ -z "${INGEST_DB_URL:-}" ]; then
   export INGEST_DB_URL=postgresql://postgres@127.0.0.1:$PORT/postgres
 fi
 
-export INGEST_PLATFORM_VERSION="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo '+changes')"
+# the platform measured: the last commit that changed it, and whether the checkout differs from it
+export INGEST_PLATFORM_VERSION="$(git log -1 --format=%h -- src pom.xml 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo '+changes')"
 mkdir -p bench/results
 java -Xmx2g -cp "$CLASSES:target/flexconnect.jar" io.flexconnect.bench.e2e.IngestBenchmark \
   target/flexconnect.jar bench/results "$MESSAGES"

@@ -1,5 +1,6 @@
 package io.flexconnect.bench.e2e;
 
+import io.flexconnect.bench.faults.Mosquitto;
 import io.flexconnect.device.DeviceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,9 +8,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,40 +111,32 @@ public final class IngestBenchmark {
     writePlatformConfig();
 
     List<Measurement> measurements = new ArrayList<>();
-    Checksum lastCopy = null;
-    Measurement lastCopyRun = null;
     for (int r = 1; r <= runs; r++) {
       String copyDb = "ingest_copy_" + r;
       Measurement copy = copy(r, copyDb, csv);
       Checksum reference = checksum(copyDb, COPY_ROWS_SQL);
-      report(measurements, copy);
+      report(measurements, copy, results, header);
       for (String format : List.of("json", "can")) {
-        report(measurements, platform(r, format, heap, copy.rowsPerS(), reference));
+        report(measurements, platform(r, format, heap, copy.rowsPerS(), reference), results, header);
       }
-      if (lastCopy != null) {
-        dropDatabase("ingest_copy_" + (r - 1));
+      if (r == 1 && !smallHeap.isEmpty()) {
+        // right after the first run, compared with its COPY: a run cut short still has it
+        for (String format : List.of("json", "can")) {
+          report(measurements, platform(r, format, smallHeap, copy.rowsPerS(), reference), results, header);
+        }
       }
-      lastCopy = reference;
-      lastCopyRun = copy;
+      dropDatabase(copyDb);
     }
-    if (!smallHeap.isEmpty()) {
-      // compared with the last COPY run: one more COPY would only repeat it
-      for (String format : List.of("json", "can")) {
-        report(measurements, platform(runs, format, smallHeap, lastCopyRun.rowsPerS(), lastCopy));
-      }
-    }
-    dropDatabase("ingest_copy_" + runs);
     Files.deleteIfExists(csv);
-
-    IngestReport report = new IngestReport(measurements);
     System.out.println();
-    System.out.print(report.table());
-    report.write(results, header);
+    System.out.print(new IngestReport(measurements).table());
   }
 
-  private void report(List<Measurement> measurements, Measurement m) {
+  /** Prints the run and rewrites the result files, so that a sequence cut short leaves what it measured. */
+  private void report(List<Measurement> measurements, Measurement m, Path results, String header) throws IOException {
     measurements.add(m);
     System.out.println(IngestReport.line(m));
+    new IngestReport(measurements).write(results, header);
   }
 
   // ---- COPY ceiling ----
@@ -189,7 +180,9 @@ public final class IngestBenchmark {
     Files.createDirectories(dir);
     createDatabase(db);
     byte[][][] payloads = payloads(format);
-    Process mosquitto = startMosquitto(dir);
+    // the shipped no-loss settings (docker/mosquitto/mosquitto.conf) on a plain loopback listener
+    Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), mqttPort);
+    mosquitto.start();
     Process platform = null;
     try {
       platform = startPlatform(dir, db, platformHeap);
@@ -224,7 +217,7 @@ public final class IngestBenchmark {
           overloaded, steady[0], steady[1], steady[2], gc, verified, note);
     } finally {
       stop(platform);
-      stop(mosquitto);
+      mosquitto.stop();
       dropDatabase(db);
     }
   }
@@ -319,32 +312,6 @@ public final class IngestBenchmark {
     double rows = to[1] - from[1];
     return new double[] {rows / ((to[0] - from[0]) / 1e9), proc.micros(to[2] - from[2]) / rows,
         proc.micros(to[3] - from[3]) / rows, from[0] / 1e9, to[0] / 1e9};
-  }
-
-  private Process startMosquitto(Path dir) throws IOException, InterruptedException {
-    Path data = Files.createDirectories(dir.resolve("mosquitto"));
-    // Mosquitto started as root drops to its own user, which must write its persistence file
-    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Path conf = dir.resolve("mosquitto.conf");
-    // the shipped no-loss settings (docker/mosquitto/mosquitto.conf) on a plain loopback listener
-    Files.writeString(conf, """
-        listener %d 127.0.0.1
-        allow_anonymous true
-        max_inflight_messages 1000
-        max_queued_messages 0
-        max_queued_bytes 0
-        persistence true
-        persistence_location %s/
-        autosave_interval 60
-        log_dest stdout
-        log_type error
-        log_type warning
-        """.formatted(mqttPort, data));
-    String binary = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
-    Process p = new ProcessBuilder(binary, "-c", conf.toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-    awaitListening(p, mqttPort, dir.resolve("mosquitto.log"));
-    return p;
   }
 
   private Process startPlatform(Path dir, String db, String platformHeap) throws IOException {
@@ -447,21 +414,6 @@ public final class IngestBenchmark {
     }
   }
 
-  private static void awaitListening(Process p, int port, Path log) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("nothing listens on " + port + "; see " + log);
-        }
-        Thread.sleep(20);
-      }
-    }
-  }
-
   // ---- the database ----
 
   /** Row count and an order-independent checksum over (device, name, epoch ms, value as text). */
@@ -529,8 +481,7 @@ public final class IngestBenchmark {
   }
 
   private static String mosquittoVersion() throws IOException, InterruptedException {
-    String binary = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
-    Process p = new ProcessBuilder(binary, "-h").redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(Mosquitto.binary(), "-h").redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();
     Matcher m = Pattern.compile("version (\\S+)").matcher(out);

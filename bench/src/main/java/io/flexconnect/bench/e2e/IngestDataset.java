@@ -88,7 +88,7 @@ public final class IngestDataset {
   /** A 16-bit reading near its signal's level, different per device and over time. */
   static int raw(int device, int message, int point, int signal) {
     long h = mix(((long) device << 40) ^ ((long) message << 12) ^ ((long) point << 6) ^ signal);
-    int drift = (int) Math.floorMod(h, 1000) - 500;
+    int drift = Math.floorMod(h, 1000) - 500;
     return Math.max(0, Math.min(0xFFFF, LEVELS[signal] + drift + device * 7));
   }
 

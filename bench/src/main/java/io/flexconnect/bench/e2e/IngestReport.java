@@ -81,15 +81,19 @@ final class IngestReport {
     int gap = 12;
     int labelWidth = 260;
     int plotWidth = 460;
-    int top = 50;
+    int top = 56;
     int height = top + groups.size() * (barHeight + gap) + 40;
     double max = groups.values().stream().mapToDouble(r -> median(r, Measurement::rowsPerS)).max().orElse(1);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
         + " font-family=\"sans-serif\" font-size=\"13\">%n", labelWidth + plotWidth + 190, height));
     s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
-        escape(title)));
+    // the title is one header line: its settings go on a second line so that it fits
+    int split = title.indexOf(": ");
+    s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
+        escape(split < 0 ? title : title.substring(0, split))));
+    s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"38\" fill=\"#555\">%s</text>%n",
+        escape(split < 0 ? "" : title.substring(split + 2))));
     int y = top;
     for (Map.Entry<String, List<Measurement>> g : groups.entrySet()) {
       double rate = median(g.getValue(), Measurement::rowsPerS);
@@ -118,7 +122,31 @@ final class IngestReport {
     txt.append('\n').append(table());
     Files.writeString(dir.resolve("ingest-throughput.txt"), txt);
     Files.writeString(dir.resolve("ingest-throughput.csv"), csv());
-    Files.writeString(dir.resolve("ingest-throughput.svg"), svg(header.lines().findFirst().orElse("").replaceFirst("^# ", "")));
+    Files.writeString(dir.resolve("ingest-throughput.svg"), svg(title(header)));
+  }
+
+  /** "Ingestion vs psql \copy, {date}: {settings}" from the first header line. */
+  static String title(String header) {
+    String first = header.lines().findFirst().orElse("").replaceFirst("^# ", "");
+    return "Ingestion vs psql \\copy, " + first.replaceFirst(", (\\d+) cores, platform ", " ($1 cores, platform ")
+        .replaceFirst(": ", "): ").replaceFirst(", median reported", "");
+  }
+
+  /** Draws the chart again from a CSV this class wrote: {@code IngestReport CSV SVG "HEADER LINE"}. */
+  public static void main(String[] args) throws IOException {
+    List<Measurement> runs = new ArrayList<>();
+    List<String> lines = Files.readAllLines(Path.of(args[0]));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      runs.add(new Measurement(f[0], f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]), Double.parseDouble(f[4]),
+          Double.parseDouble(f[6]), number(f[8]), number(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]),
+          number(f[12]), number(f[13]), number(f[14]), f[15], Boolean.parseBoolean(f[16]), f[17]));
+    }
+    Files.writeString(Path.of(args[1]), new IngestReport(runs).svg(title(args[2])));
+  }
+
+  private static double number(String s) {
+    return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
   }
 
   static double median(List<Measurement> runs, ToDoubleFunction<Measurement> figure) {
