@@ -3,7 +3,8 @@
 # PostgreSQL 15 cluster, per run: `psql \copy` of the rows into a plain table with a unique index
 # (the ceiling), then the platform JAR storing the same rows from JSON and from binary CAN messages
 # that 20 devices publish with QoS 1 through a real Mosquitto (shipped no-loss settings); each into a
-# fresh database, its rows checked against the COPY table. Then JSON and CAN once more with -Xmx256m.
+# fresh database, its rows checked against the COPY table. After the first run, JSON and CAN once
+# more with -Xmx256m.
 #
 #   bench/e2e/ingest-throughput.sh [MESSAGES]      (default 20000 messages × 100 rows)
 #
