@@ -1,62 +1,64 @@
 #!/usr/bin/env bash
-# End-to-end ingestion throughput: devices → Mosquitto → Flexconnect → PostgreSQL, ack after commit.
-# Baseline measured in the same run: the same broker delivering to a plain QoS 1 subscriber that
-# acknowledges at once (what any pipeline behind this broker could reach at most).
+# End-to-end ingestion throughput against the database's ceiling. In one sequence on one
+# PostgreSQL 15 cluster, per run: `psql \copy` of the rows into a plain table with a unique index
+# (the ceiling), then the platform JAR storing the same rows from JSON and from binary CAN messages
+# that 20 devices publish with QoS 1 through a real Mosquitto (shipped no-loss settings); each into a
+# fresh database, its rows checked against the COPY table. After the first run, JSON and CAN once
+# more with -Xmx256m.
 #
-#   bench/e2e/ingest-throughput.sh [MESSAGES]        (default 20000; needs mosquitto, java, mvn)
+#   bench/e2e/ingest-throughput.sh [MESSAGES]      (default 20000 messages × 100 rows)
 #
-# Prints a result table and writes bench/results/ingest-throughput.{txt,csv}.
+# Settings (environment):
+#   INGEST_RUNS (3; the median is reported)   INGEST_DEVICES (20)   INGEST_WINDOW (50 unacknowledged per device)
+#   INGEST_DB_URL        an existing server, postgresql://postgres@127.0.0.1:5432/postgres (it must run on
+#                        this machine: its CPU is read from /proc); empty: a throw-away TimescaleDB cluster
+#                        is started with /work/shared/timescaledb/start-cluster.sh and stopped afterwards
+#   INGEST_PG_DIR, INGEST_PG_PORT   that cluster's data directory ($INGEST_WORK/pg) and port (55432)
+#   INGEST_MQTT_PORT, INGEST_HTTP_PORT   Mosquitto's and the platform's ports (free ones)
+#   INGEST_WORK          working directory (a new /tmp/ingest-bench.*, removed unless INGEST_KEEP=1)
+#   INGEST_HEAP          the platform's -Xmx in the main runs (empty: the JVM's default)
+#   INGEST_SMALL_HEAP    the heap of the extra JSON and CAN run (256m; empty skips it)
+#   INGEST_PLATFORM_ENV  "K=V ..." added to the platform's environment (e.g. FLEXCONNECT_STORAGE_WRITERS=4)
+#   INGEST_ROWS_SQL      how to read the platform's rows as (device_id, name, time, value)
+#                        (default: SELECT device_id, signal AS name, ts AS time, value FROM telemetry)
+#
+# Prints the table and writes bench/results/ingest-throughput.{txt,csv,svg}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MESSAGES=${1:-20000}
-TOKEN=tok_bench-0001-0f1e2d3c4b5a6978
-WORK=$(mktemp -d)
-RESULTS=bench/results; mkdir -p "$RESULTS"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-MQTT_PORT=$(free_port); HTTP_PORT=$(free_port); PG_PORT=$(free_port)
 
-[ -f target/flexconnect.jar ] || mvn -q -B install -DskipTests
-[ -f bench/target/benchmarks.jar ] || mvn -q -B -f bench/pom.xml package
+[ -f target/flexconnect.jar ] || mvn -q -B package -DskipTests
+# Compiled against the platform's own JAR (Vert.x MQTT client, PostgreSQL drivers, the device
+# registry), like the fault suite: it measures exactly this checkout without a Maven install.
+CLASSES=bench/target/e2e-classes
+SOURCES="$(find bench/src/main/java/io/flexconnect/bench/e2e -name '*.java') bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java"
+if [ ! -f "$CLASSES/.built" ] || [ -n "$(find $SOURCES target/flexconnect.jar -newer "$CLASSES/.built")" ]; then
+  rm -rf "$CLASSES"; mkdir -p "$CLASSES"
+  javac --release 17 -nowarn -cp target/flexconnect.jar -d "$CLASSES" $SOURCES
+  touch "$CLASSES/.built"
+fi
 
-cat > "$WORK/mosquitto.conf" <<CONF
-listener $MQTT_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 1000
-max_queued_messages 0
-max_queued_bytes 0
-CONF
-MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
-MOSQ_PID=$!
+export INGEST_WORK=${INGEST_WORK:-$(mktemp -d /tmp/ingest-bench.XXXXXX)}
+mkdir -p "$INGEST_WORK"; chmod 755 "$INGEST_WORK"
+PG_DIR=${INGEST_PG_DIR:-$INGEST_WORK/pg}
+STARTED_PG=
+cleanup() {
+  if [ -n "$STARTED_PG" ]; then
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_DIR" stop -m fast >/dev/null 2>&1 \
+      || /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_DIR" stop -m fast >/dev/null 2>&1 || true
+  fi
+  [ "${INGEST_KEEP:-}" = 1 ] || rm -rf "$INGEST_WORK"
+}
+trap cleanup EXIT
+if [ -z "${INGEST_DB_URL:-}" ]; then
+  PORT=${INGEST_PG_PORT:-55432}
+  /work/shared/timescaledb/start-cluster.sh "$PG_DIR" "$PORT"
+  STARTED_PG=1
+  export INGEST_DB_URL=postgresql://postgres@127.0.0.1:$PORT/postgres
+fi
 
-export FLEXCONNECT_MQTT_URL=mqtt://127.0.0.1:$MQTT_PORT FLEXCONNECT_HTTP_PORT=$HTTP_PORT \
-  FLEXCONNECT_HTTP_HOST=127.0.0.1 FLEXCONNECT_DB_EMBEDDED_PORT=$PG_PORT \
-  FLEXCONNECT_DB_EMBEDDED_DATA_DIR=$WORK/pg FLEXCONNECT_MQTT_CLIENT_ID=flexconnect-bench
-java -Xmx1g -jar target/flexconnect.jar > "$WORK/platform.log" 2>&1 &
-PLATFORM_PID=$!
-trap 'kill $PLATFORM_PID $MOSQ_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$HTTP_PORT/health" >/dev/null && break; sleep 0.5
-done
-java -jar target/flexconnect.jar device add bench-0001 --token $TOKEN > /dev/null
-
-run() { java -cp bench/target/benchmarks.jar io.flexconnect.bench.IngestLoad "$@" $MQTT_PORT $HTTP_PORT $MESSAGES bench-0001 $TOKEN; }
-{
-  echo "# $(date -u +%FT%TZ) $(nproc) cores, messages=$MESSAGES, QoS 1, Mosquitto $(\"$MOSQUITTO\" -h 2>/dev/null | head -1 | awk '{print $3}')"
-  run broker-only json
-  run platform json
-  run broker-only can
-  run platform can
-  echo "platform_peak_rss_mb=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$PLATFORM_PID/status)"
-} | tee "$RESULTS/ingest-throughput.txt"
-
-awk '/msg_per_s/ { for (i=1;i<=NF;i++) { split($i,kv,"="); if (kv[1]=="msg_per_s") r[$1" "$2]=kv[2] } }
-     END {
-       printf "\n%-6s %14s %14s %8s\n", "format", "baseline msg/s", "platform msg/s", "ratio";
-       for (f in fmts) {}
-       split("json can", fs, " ");
-       for (i=1;i<=2;i++) { b=r["broker-only " fs[i]]; p=r["platform " fs[i]];
-         printf "%-6s %14.0f %14.0f %8.2f\n", fs[i], b, p, p/b;
-         printf "%s,%.0f,%.0f,%.3f\n", fs[i], b, p, p/b > "'"$RESULTS"'/ingest-throughput.csv" }
-     }' "$RESULTS/ingest-throughput.txt" | tee -a "$RESULTS/ingest-throughput.txt"
+# the platform measured: the last commit that changed it, and whether the checkout differs from it
+export INGEST_PLATFORM_VERSION="$(git log -1 --format=%h -- src pom.xml 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo '+changes')"
+mkdir -p bench/results
+java -Xmx2g -cp "$CLASSES:target/flexconnect.jar" io.flexconnect.bench.e2e.IngestBenchmark \
+  target/flexconnect.jar bench/results "$MESSAGES"

@@ -12,14 +12,15 @@ import java.util.concurrent.TimeUnit;
  * A real Mosquitto with the shipped no-loss settings ({@code docker/mosquitto/mosquitto.conf}: in-flight
  * window 1000, no queue limit, persistence) on a plain loopback listener instead of mutual TLS.
  * Restarts keep its persistence file, so the platform's persistent session and its queue survive.
+ * Also the broker of the ingestion benchmark ({@code io.flexconnect.bench.e2e}).
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
   private final Path dir;
   private final int port;
   private Process process;
   private int starts;
 
-  Mosquitto(Path dir, int port) throws IOException {
+  public Mosquitto(Path dir, int port) throws IOException {
     this.dir = dir;
     this.port = port;
     Files.createDirectories(dir.resolve("data"));
@@ -41,15 +42,15 @@ final class Mosquitto implements AutoCloseable {
         """.formatted(port, dir.resolve("data")));
   }
 
-  static String binary() {
+  public static String binary() {
     return Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  void start() throws IOException, InterruptedException {
+  public void start() throws IOException, InterruptedException {
     starts++;
     process = new ProcessBuilder(binary(), "-c", dir.resolve("mosquitto.conf").toString()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
@@ -63,7 +64,7 @@ final class Mosquitto implements AutoCloseable {
   }
 
   /** SIGTERM: Mosquitto writes its persistence file and exits. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
