@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Publish the developer guide's JSON and binary examples with a provisioned device's files.
 
-    apt-get install python3-paho-mqtt
+    python3 -m venv .venv && .venv/bin/pip install -r examples/requirements.txt   (or: apt-get install python3-paho-mqtt)
     java -jar target/flexconnect.jar device provision my-device-01 --out devices/my-device-01
-    python3 examples/publish_guide_examples.py --dir devices/my-device-01
+    .venv/bin/python examples/publish_guide_examples.py --dir devices/my-device-01
 
 Mirrors the guide's example code (JSON, gzip + base64, binary CAN points, 0xFC + gzip) with the
 files the platform issues: root-CA.crt, device_key.key, device_cert.pem and device.json (device id,
@@ -98,7 +98,9 @@ def main():
     json_topic = f"flexconnect/{device_id}/json"
     can_topic = f"flexconnect/{device_id}/can"
 
-    client = mqtt.Client(client_id=device_id, clean_session=True)
+    # paho-mqtt 2 asks which callback style the code uses (it uses none); 1.x has no such argument.
+    api = {"callback_api_version": mqtt.CallbackAPIVersion.VERSION2} if hasattr(mqtt, "CallbackAPIVersion") else {}
+    client = mqtt.Client(client_id=device_id, clean_session=True, **api)
     client.tls_set(ca_certs=os.path.join(args.dir, "root-CA.crt"),
                    certfile=os.path.join(args.dir, "device_cert.pem"),
                    keyfile=os.path.join(args.dir, "device_key.key"),

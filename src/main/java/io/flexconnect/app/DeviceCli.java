@@ -105,7 +105,7 @@ final class DeviceCli {
           return 0;
         }), err);
       }
-      case "list" -> withRegistry(config, (vertx, registry) -> registry.list().map(devices -> {
+      case "list" -> readRegistry(config, (vertx, registry) -> registry.list().map(devices -> {
         if (parsed.flag("json")) {
           JsonArray json = new JsonArray();
           devices.forEach(d -> json.add(new JsonObject().put("device_id", d.deviceId()).put("tenant_id", d.tenantId())));
@@ -175,10 +175,21 @@ final class DeviceCli {
   /** Runs {@code action} against the configured database (migrated first) and returns its exit code. */
   static int withRegistry(FlexconnectConfig config,
       BiFunction<Vertx, DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
-    return CliDatabase.run(config, 60, err, (vertx, resolved) -> {
+    return CliDatabase.change(config, 60, err, registry(action));
+  }
+
+  /** Runs a read-only {@code action}: no migration unless the schema lacks what it reads. */
+  static int readRegistry(FlexconnectConfig config,
+      BiFunction<Vertx, DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
+    return CliDatabase.read(config, 60, err, registry(action));
+  }
+
+  private static BiFunction<Vertx, FlexconnectConfig, Future<Integer>> registry(
+      BiFunction<Vertx, DeviceRegistry, Future<Integer>> action) {
+    return (vertx, resolved) -> {
       Pool pool = Database.pool(vertx, resolved.db(), 1);
       return action.apply(vertx, new DeviceRegistry(pool)).eventually(pool::close);
-    });
+    };
   }
 
 }

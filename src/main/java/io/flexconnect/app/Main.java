@@ -49,15 +49,49 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] argv) {
-    System.exit(run(List.of(argv), System.getenv(), System.out, System.err));
+    List<String> args = List.of(argv);
+    if (!isRun(args)) {
+      // Before anything logs: logback then sets itself up in code for the command (CliLogConfigurator).
+      System.setProperty(CliLogConfigurator.LEVEL_PROPERTY, args.contains("--verbose") ? "INFO" : "WARN");
+    }
+    System.exit(run(args, System.getenv(), System.out, System.err, !isRun(args)));
+  }
+
+  /** Whether the arguments start the platform: no command, or {@code run}, after the global options. */
+  static boolean isRun(List<String> argv) {
+    for (int i = 0; i < argv.size(); i++) {
+      String arg = argv.get(i);
+      if (arg.equals("--config")) {
+        i++;
+      } else if (!arg.equals("--verbose")) {
+        return arg.equals("run");
+      }
+    }
+    return true;
   }
 
   public static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(argv, env, out, err, false);
+  }
+
+  /**
+   * @param loggingConfigured logback was set up for a CLI command at process start
+   *     ({@link CliLogConfigurator}): then nothing touches logging here, so commands that log nothing
+   *     ({@code help}, {@code env}, {@code decode}) never load it
+   */
+  static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err,
+      boolean loggingConfigured) {
     List<String> args = new ArrayList<>(argv);
-    Path configFile = configFile(args, env);
+    Path configFile;
+    try {
+      configFile = configFile(args, env);
+    } catch (ConfigException e) {
+      err.println("configuration error: " + e.getMessage());
+      return 2;
+    }
     boolean verbose = args.remove("--verbose");
     String command = args.isEmpty() ? "run" : args.remove(0);
-    if (command.equals("run")) {
+    if (command.equals("run") || loggingConfigured) {
       return runCommand(command, args, configFile, env, out, err);
     }
     try (CliLogging logging = CliLogging.forCommand(verbose)) {

@@ -84,7 +84,7 @@ final class PkiCli {
       case "crl" -> {
         int days = Integer.parseInt(parsed.option("days", "7"));
         CertificateAuthority ca = PkiFiles.loadOrCreateCa(config.pki().directory(), new SecureRandom());
-        return DeviceCli.withRegistry(config, (vertx, registry) -> registry.revokedCertificates().compose(list -> {
+        return DeviceCli.readRegistry(config, (vertx, registry) -> registry.revokedCertificates().compose(list -> {
           Instant now = Instant.now();
           Map<BigInteger, Instant> effective = new HashMap<>();
           // Rotated-out certificates whose grace period is still running are not revoked yet.

@@ -42,7 +42,7 @@ final class RedecodeCli {
       err.println("error: " + e.getMessage());
       return 2;
     }
-    return CliDatabase.run(config, 24 * 3600, err, (vertx, resolved) -> vertx
+    return CliDatabase.change(config, 24 * 3600, err, (vertx, resolved) -> vertx
         .deployVerticle(new RedecodeVerticle(resolved.can(), resolved.db()),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
         .compose(id -> vertx.eventBus().<RedecodeResult>request(RedecodeVerticle.ADDRESS, request,

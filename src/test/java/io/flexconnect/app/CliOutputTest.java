@@ -34,7 +34,14 @@ class CliOutputTest {
   /** What a command printed: its own out/err, and what reached the process's System.out/err (the log). */
   record Run(int code, String out, String err, String systemOut, String systemErr, long millis) {}
 
-  static synchronized Run cli(String... args) {
+  static Run cli(String... args) {
+    return cli(env, args);
+  }
+
+  /** Runs the CLI with {@code overrides} on top of the test's environment. */
+  static synchronized Run cli(Map<String, String> overrides, String... args) {
+    Map<String, String> runEnv = new java.util.HashMap<>(env);
+    runEnv.putAll(overrides);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ByteArrayOutputStream systemOut = new ByteArrayOutputStream();
@@ -46,7 +53,7 @@ class CliOutputTest {
     long start = System.nanoTime();
     int code;
     try {
-      code = Main.run(new ArrayList<>(List.of(args)), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+      code = Main.run(new ArrayList<>(List.of(args)), runEnv, new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(err, true, StandardCharsets.UTF_8));
     } finally {
       System.setOut(originalOut);
@@ -87,12 +94,58 @@ class CliOutputTest {
 
   @Test
   void verifiesThatVerboseLogsInfoOnStderrOnly() {
+    Run added = cli("--verbose", "apikey", "create", "--tenant", "verbose-tenant"); // a change: migrates first
+
+    assertThat(added.code()).as(added.err()).isZero();
+    assertThat(added.out()).startsWith("id:        ");
+    assertThat(added.systemOut()).isEmpty();
+    assertThat(added.systemErr()).contains("INFO").contains("SchemaMigrator");
+  }
+
+  @Test
+  void verifiesThatReadOnlyCommandsDoNotRunTheSchemaMigration() {
     Run listed = cli("--verbose", "device", "list");
 
     assertThat(listed.code()).as(listed.err()).isZero();
-    assertThat(listed.out()).isEqualTo("cli-out-0001\tdefault\ncli-out-0002\tacme\n");
-    assertThat(listed.systemOut()).isEmpty();
-    assertThat(listed.systemErr()).contains("INFO").contains("SchemaMigrator");
+    assertThat(listed.systemErr()).as("the migration's log line").doesNotContain("SchemaMigrator");
+  }
+
+  @Test
+  void verifiesThatAReadOnlyCommandOnANewDatabaseCreatesTheSchemaAndAnswersEmpty() {
+    Map<String, String> fresh = Map.of("FLEXCONNECT_DB_URL", TestDatabase.newDatabase("cli_output_fresh"));
+
+    Run devices = cli(fresh, "device", "list", "--json");
+    Run keys = cli(fresh, "apikey", "list");
+
+    assertThat(devices.code()).as(devices.err()).isZero();
+    assertThat(devices.out()).isEqualTo("[]\n");
+    assertThat(keys.code()).as(keys.err()).isZero();
+    assertThat(keys.out()).isEqualTo("id\ttenant\tname\toperator\tcreated\trevoked\n");
+  }
+
+  @Test
+  void verifiesThatPkiCrlPrintsOnlyWhatItWrote() throws Exception {
+    java.nio.file.Path dir = PlatformFixture.tempDir("flexconnect-cli-crl");
+
+    Run crl = timed("pki", "crl", "--out", dir.toString());
+
+    assertThat(crl.code()).as(crl.err()).isZero();
+    assertThat(crl.out()).isEqualTo("wrote " + dir.resolve("ca.crl") + " with 0 revoked certificates, valid 7 days\n");
+    assertThat(crl.systemOut()).isEmpty();
+    assertThat(java.nio.file.Files.size(dir.resolve("ca.crl"))).isPositive();
+  }
+
+  @Test
+  void verifiesThatEnvAndHelpPrintOnlyTheirText() {
+    Run env = timed("env");
+    Run help = timed("help");
+
+    assertThat(env.code()).isZero();
+    assertThat(env.out().lines()).contains("FLEXCONNECT_DB_URL", "FLEXCONNECT_HTTP_PORT")
+        .allMatch(line -> line.startsWith("FLEXCONNECT_"));
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).isEqualTo(Main.USAGE);
+    assertThat(env.systemOut() + help.systemOut() + env.err() + help.err()).isEmpty();
   }
 
   @Test
@@ -132,8 +185,16 @@ class CliOutputTest {
   void verifiesThatExitCodesAreTheOnesTheReadmeDocuments() {
     assertThat(cli("device", "list").code()).isZero();
     assertThat(cli("device", "revoke", "no-such-device").code()).as("not found").isEqualTo(1);
+    assertThat(cli("apikey", "revoke", "000000000000").code()).as("no such key").isEqualTo(1);
+    assertThat(cli(Map.of("FLEXCONNECT_DB_URL", "postgresql://postgres@127.0.0.1:1/postgres"), "device", "list")
+        .code()).as("database unreachable").isEqualTo(1);
     assertThat(cli("device").code()).as("missing argument").isEqualTo(2);
+    assertThat(cli("apikey", "create").code()).as("missing option").isEqualTo(2);
     assertThat(cli("device", "frobnicate").code()).as("unknown subcommand").isEqualTo(2);
     assertThat(cli("frobnicate").code()).as("unknown command").isEqualTo(2);
+    assertThat(cli("--config", "/no/such/flexconnect.json", "device", "list").code()).as("missing --config file")
+        .isEqualTo(2);
+    assertThat(cli(Map.of("FLEXCONNECT_HTTP_PORT", "eighty"), "device", "list").code()).as("invalid setting")
+        .isEqualTo(2);
   }
 }
