@@ -62,20 +62,9 @@ class StorageBacklogTest {
         "FLEXCONNECT_STORAGE_MAX_PENDING_ROWS", String.valueOf(MAX_PENDING_ROWS),
         "FLEXCONNECT_MQTT_MAX_UNACKNOWLEDGED", String.valueOf(MAX_UNACKNOWLEDGED)))) {
       fx.addDevice(DEVICE, TOKEN);
-      // Another session holds the table for a while: the writer's flush waits and rows pile up.
-      Connection locker = IntakeTest.connect(fx.dbUrl);
-      locker.setAutoCommit(false);
-      locker.createStatement().execute("LOCK TABLE telemetry IN EXCLUSIVE MODE");
-      Thread release = new Thread(() -> {
-        try {
-          Thread.sleep(2_000);
-          locker.commit();
-          locker.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      release.start();
+      // The writer's flush waits on the locked table while the burst arrives: rows pile up.
+      Connection locker = IntakeTest.lockTelemetry(fx.dbUrl);
+      Thread release = IntakeTest.releaseAfter(locker, 2_000);
       try (TestPublisher device = fx.publisher("backlog-device")) {
         for (int start = 0; start < messages; start += 500) {
           java.util.List<io.vertx.core.Future<Void>> window = new java.util.ArrayList<>();
