@@ -12,7 +12,7 @@
 #   INGEST_RUNS (3; the median is reported)   INGEST_DEVICES (20)   INGEST_WINDOW (50 unacknowledged per device)
 #   INGEST_DB_URL        an existing server, postgresql://postgres@127.0.0.1:5432/postgres (it must run on
 #                        this machine: its CPU is read from /proc); empty: a throw-away TimescaleDB cluster
-#                        is started with /work/shared/timescaledb/start-cluster.sh and stopped afterwards
+#                        is started with ../shared/timescaledb/start-cluster.sh and stopped afterwards
 #   INGEST_PG_DIR, INGEST_PG_PORT   that cluster's data directory ($INGEST_WORK/pg) and port (55432)
 #   INGEST_MQTT_PORT, INGEST_HTTP_PORT   Mosquitto's and the platform's ports (free ones)
 #   INGEST_WORK          working directory (a new /tmp/ingest-bench.*, removed unless INGEST_KEEP=1)
@@ -52,7 +52,7 @@ cleanup() {
 trap cleanup EXIT
 if [ -z "${INGEST_DB_URL:-}" ]; then
   PORT=${INGEST_PG_PORT:-55432}
-  /work/shared/timescaledb/start-cluster.sh "$PG_DIR" "$PORT"
+  ../shared/timescaledb/start-cluster.sh "$PG_DIR" "$PORT"
   STARTED_PG=1
   export INGEST_DB_URL=postgresql://postgres@127.0.0.1:$PORT/postgres
 fi

@@ -48,6 +48,7 @@ public final class IngestVerticle extends VerticleBase {
   private final RejectionTracker rejections = new RejectionTracker();
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
   private JsonTelemetryDecoder jsonDecoder;
+  private final RowMapper rowMapper = new RowMapper(RowMapper.DEFAULT_CACHED_TAG_SETS);
   private Authenticator authenticator;
   private DeviceDirectory devices;
   private Pool pool;
@@ -123,7 +124,7 @@ public final class IngestVerticle extends VerticleBase {
       if (identity.refusal() != null) {
         return refused(raw, identity, message.deviceId());
       }
-      return store(raw, new TelemetryBatch(RowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())),
+      return store(raw, new TelemetryBatch(rowMapper.rows(message.deviceId(), message.points(), raw.receivedAtMs())),
           message.deviceId());
     });
   }

@@ -66,6 +66,9 @@ public final class MqttIngestVerticle extends VerticleBase {
   private ReadGate gate;
   private boolean reading = true;
   private boolean storageFailing;
+  private boolean storageBacklogged; // the writer has more than storage.maxPendingRows rows waiting
+  private boolean pausedAtLimit; // the current pause is the intake limit's (with its hysteresis)
+  private long storageHolds;
   /**
    * Messages the pipeline refused, in order of receipt (a failed retry goes back to its place);
    * bounded by the intake limit.
@@ -112,6 +115,10 @@ public final class MqttIngestVerticle extends VerticleBase {
     gate = new ReadGate(client);
     probeDelayMs = config.retryMinMs();
     vertx.eventBus().<StorageState>localConsumer(StorageAddresses.STATE, msg -> onStorageState(msg.body()));
+    vertx.eventBus().<Boolean>localConsumer(StorageAddresses.BACKLOG, msg -> {
+      storageBacklogged = msg.body();
+      updateIntake();
+    });
     // Paused, the client cannot read PINGRESPs: keep the broker's keep-alive fed ourselves.
     vertx.setPeriodic(Math.max(1, config.keepAliveSeconds() * 1000L / 2), id -> {
       if (!reading && client.isConnected()) {
@@ -136,7 +143,10 @@ public final class MqttIngestVerticle extends VerticleBase {
     Gauge.builder("flexconnect.mqtt.intake.paused", this, v -> v.reading ? 0 : 1)
         .description("1 while the client does not read from the broker").register(meters);
     FunctionCounter.builder("flexconnect.mqtt.intake.pauses", this, v -> v.pauses)
-        .description("times the client stopped reading at the intake limit").register(meters);
+        .description("times the client stopped reading (intake limit or storage backlog)").register(meters);
+    FunctionCounter.builder("flexconnect.mqtt.intake.storage.holds", this, v -> v.storageHolds)
+        .description("times the client stopped reading because storage had storage.maxPendingRows rows waiting")
+        .register(meters);
     Gauge.builder("flexconnect.mqtt.waiting", this, v -> v.waiting.size())
         .description("messages waiting for storage to take them").register(meters);
     Gauge.builder("flexconnect.mqtt.subscribed", this, v -> v.subscribed ? 1 : 0).register(meters);
@@ -357,12 +367,18 @@ public final class MqttIngestVerticle extends VerticleBase {
     all.forEach(this::deliver);
   }
 
-  /** Stops reading at {@code maxUnacknowledged} held messages, reads again at half of them. */
+  /**
+   * Stops reading at {@code maxUnacknowledged} held messages, reads again at half of them; also
+   * stops while storage reports a backlog (see {@link StorageAddresses#BACKLOG}), so messages are
+   * held by the broker, not decoded here only to wait in the writer. This is what bounds the whole
+   * pipeline before decoding: the writer never refuses.
+   */
   private void updateIntake() {
+    boolean atLimit = inFlight >= config.maxUnacknowledged();
     boolean read;
-    if (stopping || inFlight >= config.maxUnacknowledged()) {
+    if (stopping || atLimit || storageBacklogged) {
       read = false;
-    } else if (inFlight <= config.maxUnacknowledged() / 2) {
+    } else if (inFlight <= config.maxUnacknowledged() / 2 || !pausedAtLimit) {
       read = true;
     } else {
       return;
@@ -371,7 +387,11 @@ public final class MqttIngestVerticle extends VerticleBase {
       reading = read;
       if (!read) {
         pauses++;
-        log.debug("Intake paused at {} unacknowledged messages", inFlight);
+        pausedAtLimit = atLimit;
+        if (storageBacklogged && !atLimit) {
+          storageHolds++;
+        }
+        log.debug("Intake paused at {} unacknowledged messages (storage backlog: {})", inFlight, storageBacklogged);
       }
     }
   }

@@ -28,4 +28,11 @@ public final class StorageAddresses {
    * messages waiting for storage are retried at once instead of each sleeping out a backoff.
    */
   public static final String STATE = "flexconnect.storage.state";
+
+  /**
+   * Published with {@code true} when more than {@code storage.maxPendingRows} rows wait for a flush,
+   * and {@code false} once they are down to half of it: intake stops reading new messages meanwhile.
+   * The writer never refuses work for its backlog; this is what keeps the backlog bounded.
+   */
+  public static final String BACKLOG = "flexconnect.storage.backlog";
 }

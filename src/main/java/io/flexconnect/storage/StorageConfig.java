@@ -7,7 +7,8 @@ import io.flexconnect.app.Checks;
  *
  * @param batchRows flush as soon as this many rows wait; also the most rows one transaction writes
  * @param batchIntervalMs flush at the latest this long after the first row arrived
- * @param maxPendingRows refuse new work above this many waiting rows (the caller retries later)
+ * @param maxPendingRows above this many waiting rows the writer asks intake to stop reading new messages
+ *     until half of them are written; it never refuses work, so nothing is decoded twice
  * @param rejectedKeep how many rejected messages {@code rejected_messages} keeps
  * @param rejectedPayloadBytes how many leading payload bytes are kept per rejected message
  * @param writers parallel write lanes (connections), split by device so each device keeps its order

@@ -58,6 +58,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   private long failingSinceMs;
   private WriteFailure lastFailure;
   private final Set<String> refusalsLogged = new HashSet<>();
+  private int totalPendingRows;
+  private boolean backlogged;
 
   private final MeterRegistry meters;
   private Timer flushTimer;
@@ -83,7 +85,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
         .publishPercentiles(0.5, 0.99).register(meters);
     flushRows = DistributionSummary.builder("flexconnect.storage.flush.rows").description("rows per flush")
         .register(meters);
-    Gauge.builder("flexconnect.storage.pending.rows", this, w -> w.pendingRows())
+    Gauge.builder("flexconnect.storage.pending.rows", this, w -> w.totalPendingRows)
         .description("rows waiting for a flush").register(meters);
     FunctionCounter.builder("flexconnect.storage.rows.written", stats, st -> st.rowsWritten)
         .description("telemetry rows committed").register(meters);
@@ -94,8 +96,13 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     FunctionCounter.builder("flexconnect.storage.copy.fallbacks", stats, st -> st.copyFallbacks)
         .description("flushes whose COPY met rows already stored (redeliveries) and were written as an upsert")
         .register(meters);
-    FunctionCounter.builder("flexconnect.storage.overloaded", stats, st -> st.overloaded)
-        .description("requests refused while too many rows waited").register(meters);
+    // Kept at 0 for dashboards and load tests that watch it: the writer no longer refuses for its backlog.
+    FunctionCounter.builder("flexconnect.storage.overloaded", stats, st -> 0)
+        .description("requests refused while too many rows waited: none since intake holds instead").register(meters);
+    FunctionCounter.builder("flexconnect.storage.backlog.holds", stats, st -> st.backlogHolds)
+        .description("times more than storage.maxPendingRows rows waited and intake was asked to hold").register(meters);
+    Gauge.builder("flexconnect.storage.pending.rows.peak", stats, st -> st.peakPendingRows)
+        .description("most rows that ever waited for a flush").register(meters);
     vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.TELEMETRY, this::accept);
     vertx.eventBus().<RejectedMessage>localConsumer(StorageAddresses.REJECTED, this::accept);
     vertx.eventBus().localConsumer(StorageAddresses.STATUS, m -> m.reply(status()));
@@ -136,12 +143,24 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     return lanes[0];
   }
 
-  private int pendingRows() {
-    int rows = 0;
-    for (Lane lane : lanes) {
-      rows += lane.pendingRows;
+  /**
+   * Work is never refused for the backlog (a refused message would be decoded again and again):
+   * above {@code maxPendingRows} waiting rows the writer asks intake to stop reading instead, and to
+   * read again at half of it. What arrives meanwhile was already in flight, so the backlog stays
+   * within {@code maxPendingRows} plus what intake holds ({@code mqtt.maxUnacknowledged} messages).
+   */
+  private void backlogChanged(int rowsDelta) {
+    totalPendingRows += rowsDelta;
+    stats.peakPendingRows = Math.max(stats.peakPendingRows, totalPendingRows);
+    if (!backlogged && totalPendingRows > config.maxPendingRows()) {
+      backlogged = true;
+      stats.backlogHolds++;
+      log.debug("Backlog of {} rows: asking intake to hold", totalPendingRows);
+      vertx.eventBus().publish(StorageAddresses.BACKLOG, true);
+    } else if (backlogged && totalPendingRows <= config.maxPendingRows() / 2) {
+      backlogged = false;
+      vertx.eventBus().publish(StorageAddresses.BACKLOG, false);
     }
-    return rows;
   }
 
   private static int rowsOf(Object body) {
@@ -159,13 +178,9 @@ public final class TelemetryWriterVerticle extends VerticleBase {
 
     void accept(Message<?> message) {
       int rows = rowsOf(message.body());
-      if (pendingRows + rows > config.maxPendingRows()) {
-        stats.overloaded++;
-        message.fail(503, "storage overloaded: " + pendingRows + " rows waiting");
-        return;
-      }
       pending.add(message);
       pendingRows += rows;
+      backlogChanged(rows);
       if (flushing) {
         return; // written as soon as the running flush commits
       }
@@ -218,6 +233,7 @@ public final class TelemetryWriterVerticle extends VerticleBase {
         pending = new ArrayList<>(pending.subList(count, pending.size()));
       }
       pendingRows -= rows;
+      backlogChanged(-rows);
       return batch;
     }
 
@@ -367,7 +383,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     long rowsWritten;
     long rejectedWritten;
     long failedFlushes;
-    long overloaded;
+    long backlogHolds;
+    long peakPendingRows;
     long refused;
     long copyFallbacks;
     long lastFlushNanos;

@@ -191,24 +191,12 @@ class IntakeTest {
       PlatformFixture draining = PlatformFixture.start("intake_stop", broker, dbUrl, env(
           "FLEXCONNECT_MQTT_MAX_UNACKNOWLEDGED", "500"));
       Await.until("the backlog flowing", Duration.ofSeconds(30), () -> storedRows(dbUrl) >= 300 ? true : null);
-      // Another session holds the table: the writer's flush waits, as under a slow commit.
-      Connection locker = connect(dbUrl);
-      locker.setAutoCommit(false);
-      locker.createStatement().execute("LOCK TABLE telemetry IN EXCLUSIVE MODE");
+      Connection locker = lockTelemetry(dbUrl);
       Thread.sleep(500);
       long committedBeforeStop = storedRows(dbUrl);
       long held = draining.status().inFlight();
       assertThat(held).as("messages held by the pipeline when the stop begins").isPositive();
-      Thread release = new Thread(() -> {
-        try {
-          Thread.sleep(1_500);
-          locker.commit();
-          locker.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      release.start();
+      Thread release = releaseAfter(locker, 1_500);
       draining.stopPlatform(); // the path SIGTERM takes
       release.join();
       Set<Long> committedAtStop = storedTimestamps(dbUrl);
@@ -254,6 +242,29 @@ class IntakeTest {
       }
       return timestamps;
     });
+  }
+
+  /** Another session holds the table: the writer's flushes wait, as under a slow commit. */
+  static Connection lockTelemetry(String dbUrl) throws java.sql.SQLException {
+    Connection locker = connect(dbUrl);
+    locker.setAutoCommit(false);
+    locker.createStatement().execute("LOCK TABLE telemetry IN EXCLUSIVE MODE");
+    return locker;
+  }
+
+  /** Started: ends {@code locker}'s transaction (and so its lock) after {@code millis}. */
+  static Thread releaseAfter(Connection locker, long millis) {
+    Thread release = new Thread(() -> {
+      try {
+        Thread.sleep(millis);
+        locker.commit();
+        locker.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    release.start();
+    return release;
   }
 
   /** A JDBC session of its own on a test database (the harness's {@code jdbc} closes its session). */

@@ -176,4 +176,123 @@ class JsonTelemetryDecoderTest {
     assertThat(d).isInstanceOfSatisfying(Decoded.Rejected.class,
         r -> assertThat(r.rejection().detail()).doesNotContain("secret-token-123"));
   }
+
+  // The streaming decoder reads members in document order; these pin what a tree parse gave.
+
+  private static final String POINT = "{\"timestamp\":1622547800000,\"tags\":[{\"p\":\"1\"}],"
+      + "\"fields\":[{\"name\":\"x\",\"value\":1.5},{\"name\":\"s\",\"value\":\"on\"}]}";
+
+  private void assertRejectedExactly(String json, RejectReason reason, String detail) {
+    assertThat(decode(json)).isInstanceOfSatisfying(Decoded.Rejected.class, r -> {
+      assertThat(r.rejection().reason()).isEqualTo(reason);
+      assertThat(r.rejection().detail()).isEqualTo(detail);
+    });
+  }
+
+  @Test
+  void verifiesThatMemberOrderDoesNotChangeTheDecodedMessage() {
+    JsonTelemetry usual = ok(("{\"device_id\":\"d\",\"token\":\"t\",\"tags\":[{\"m\":\"a\"}],\"points\":[" + POINT + "]}")
+        .getBytes(StandardCharsets.UTF_8));
+    JsonTelemetry reversed = ok(("{\"points\":[{\"fields\":[{\"value\":1.5,\"name\":\"x\"},{\"value\":\"on\",\"name\":\"s\"}],"
+        + "\"tags\":[{\"p\":\"1\"}],\"timestamp\":1622547800000}],\"tags\":[{\"m\":\"a\"}],\"token\":\"t\",\"device_id\":\"d\"}")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(reversed).isEqualTo(usual);
+    assertThat(reversed.points().get(0).tags()).isEqualTo(Map.of("m", "a", "p", "1"));
+  }
+
+  @Test
+  void verifiesThatTheFaultReportedIsTheFirstInSchemaOrderWhateverTheMemberOrder() {
+    assertRejectedExactly("{\"points\":[{\"fields\":[{\"name\":\"x\",\"value\":null}],\"timestamp\":\"x\"}],"
+        + "\"token\":\"t\",\"device_id\":\"d\"}",
+        RejectReason.INVALID_SCHEMA, "$.points[0].timestamp: expected an integer (epoch milliseconds)");
+    assertRejectedExactly("{\"points\":[{\"timestamp\":\"x\"}],\"token\":\"t\",\"device_id\":7}",
+        RejectReason.INVALID_SCHEMA, "$.device_id: expected a non-empty string");
+    assertRejectedExactly("{\"device_id\":\"d\",\"token\":\"t\",\"points\":[" + POINT + ",{\"timestamp\":1,"
+        + "\"fields\":[{\"name\":\"x\",\"value\":true}]},{\"timestamp\":\"x\"}]}",
+        RejectReason.TIMESTAMP_OUT_OF_RANGE, "$.points[1].timestamp: 1 is outside the accepted window "
+            + "[946684800000, now + 86400000 ms] (device clock fault?)");
+  }
+
+  @Test
+  void verifiesThatDuplicateMembersInsideAPointAreRefusedAsMalformed() {
+    assertRejected("{\"device_id\":\"d\",\"token\":\"t\",\"points\":[{\"timestamp\":1622547800000,"
+        + "\"fields\":[{\"name\":\"x\",\"value\":1,\"value\":2}]}]}", RejectReason.MALFORMED_JSON, "Duplicate field 'value'");
+    assertRejected("{\"device_id\":\"d\",\"token\":\"t\",\"tags\":[{\"k\":\"a\",\"k\":\"b\"}],\"points\":[" + POINT + "]}",
+        RejectReason.MALFORMED_JSON, "Duplicate field 'k'");
+  }
+
+  @Test
+  void verifiesThatMalformedJsonAfterASchemaFaultIsStillReportedAsMalformed() {
+    assertRejected("{\"device_id\":5,\"token\":\"t\",\"points\":[" + POINT + "], \"x\": [1,}",
+        RejectReason.MALFORMED_JSON, "line 1");
+  }
+
+  @Test
+  void verifiesThatNestingDeeperThan32IsRefusedEvenInAnUnknownMember() {
+    String deep = "[".repeat(33) + "]".repeat(33);
+    assertRejected("{\"device_id\":\"d\",\"token\":\"t\",\"extra\":" + deep + ",\"points\":[" + POINT + "]}",
+        RejectReason.MALFORMED_JSON, "nesting depth");
+    String allowed = "[".repeat(30) + "]".repeat(30);
+    assertThat(decode("{\"device_id\":\"d\",\"token\":\"t\",\"extra\":" + allowed + ",\"points\":[" + POINT + "]}"))
+        .isInstanceOf(Decoded.Ok.class);
+  }
+
+  @Test
+  void verifiesThatHugeNumbersAreBoundedByLengthAndRange() {
+    String prefix = "{\"device_id\":\"d\",\"token\":\"t\",\"points\":[{\"timestamp\":";
+    assertRejectedExactly(prefix + "1" + "0".repeat(30) + ",\"fields\":[{\"name\":\"x\",\"value\":1}]}]}",
+        RejectReason.INVALID_SCHEMA, "$.points[0].timestamp: expected an integer (epoch milliseconds)");
+    assertRejectedExactly(prefix + "1622547800000,\"fields\":[{\"name\":\"x\",\"value\":1e400}]}]}",
+        RejectReason.INVALID_FIELD_VALUE, "$.points[0].fields[0].value: number out of range");
+    assertRejected(prefix + "1622547800000,\"fields\":[{\"name\":\"x\",\"value\":1" + "0".repeat(64) + "}]}]}",
+        RejectReason.MALFORMED_JSON, "Number value length");
+    JsonTelemetry big = ok((prefix + "1622547800000,\"fields\":[{\"name\":\"x\",\"value\":1" + "0".repeat(40) + "}]}]}")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(big.points().get(0).fields().get(0).number()).isEqualTo(1e40);
+  }
+
+  @Test
+  void verifiesThatScalarTagValuesAreKeptAsTheirText() {
+    JsonTelemetry t = ok(("{\"device_id\":\"d\",\"token\":\"t\",\"tags\":[{\"n\":7,\"f\":1.50,\"e\":1e3,\"b\":true}],"
+        + "\"points\":[" + POINT + "]}").getBytes(StandardCharsets.UTF_8));
+    assertThat(t.points().get(0).tags()).isEqualTo(Map.of("n", "7", "f", "1.5", "e", "1000.0", "b", "true", "p", "1"));
+  }
+
+  @Test
+  void verifiesThatUnknownMembersOfAnyShapeAreIgnored() {
+    JsonTelemetry t = ok(("{\"fw\":{\"v\":[1,{\"a\":null}]},\"device_id\":\"d\",\"token\":\"t\",\"points\":["
+        + "{\"timestamp\":1622547800000,\"note\":\"x\",\"fields\":[{\"name\":\"x\",\"unit\":[\"C\"],\"value\":2}]}]}")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(t.points().get(0).fields()).containsExactly(TelemetryPoint.Field.numeric("x", 2));
+  }
+
+  @Test
+  void verifiesThatEveryTruncationOfAValidMessageIsRefusedAsMalformed() {
+    String json = "{\"device_id\":\"d\",\"token\":\"t\",\"tags\":[{\"m\":\"a\"}],\"points\":[" + POINT + "]}";
+    for (int end = 1; end < json.length(); end++) {
+      assertRejected(json.substring(0, end), RejectReason.MALFORMED_JSON, "");
+    }
+  }
+
+  @Test
+  void verifiesThatContentAfterTheMessageObjectIsIgnored() {
+    assertThat(decode("{\"device_id\":\"d\",\"token\":\"t\",\"points\":[" + POINT + "]} trailing {"))
+        .isInstanceOf(Decoded.Ok.class);
+  }
+
+  @Test
+  void verifiesThatB64CountsMembersWhereverItStands() throws IOException {
+    String compressed = b64Gzip("{}");
+    assertRejectedExactly("{\"device_id\":\"d\"," + compressed.substring(1), RejectReason.B64_NOT_ALONE,
+        "$.b64: must be the only member of a compressed message, found 2 members");
+    assertRejectedExactly("{\"b64\":{\"a\":1}}", RejectReason.INVALID_SCHEMA, "$.b64: expected a string");
+  }
+
+  @Test
+  void verifiesThatPointsWithoutOwnTagsShareTheMessageTagMap() {
+    JsonTelemetry t = ok(("{\"device_id\":\"d\",\"token\":\"t\",\"tags\":[{\"m\":\"a\"}],\"points\":["
+        + "{\"timestamp\":1622547800000,\"fields\":[{\"name\":\"x\",\"value\":1}]},"
+        + "{\"timestamp\":1622547800001,\"fields\":[{\"name\":\"x\",\"value\":2}]}]}").getBytes(StandardCharsets.UTF_8));
+    assertThat(t.points().get(1).tags()).isSameAs(t.points().get(0).tags());
+  }
 }
