@@ -39,7 +39,20 @@ public final class ClusterNode {
       bus.setHost(config.host());
     }
     return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus)).withClusterManager(manager)
-        .buildClustered().map(v -> new ClusterNode(v, manager));
+        .buildClustered().map(v -> {
+          // Vert.x sets a node listener only with HA on; without one, Hazelcast's membership events
+          // are not passed on at all.
+          if (!manager.listening) {
+            manager.nodeListener(new NodeListener() {
+              @Override
+              public void nodeAdded(String nodeID) {}
+
+              @Override
+              public void nodeLeft(String nodeID) {}
+            });
+          }
+          return new ClusterNode(v, manager);
+        });
   }
 
   static Config hazelcastConfig(ClusterConfig c) {
@@ -115,11 +128,12 @@ public final class ClusterNode {
   }
 
   /**
-   * Hazelcast's cluster manager with a second membership listener: Vert.x holds the manager's only
-   * {@link NodeListener} slot for its own bookkeeping, so ours is chained behind it.
+   * Hazelcast's cluster manager with a second membership listener: Vert.x may hold the manager's
+   * only {@link NodeListener} slot for its own bookkeeping (HA), so ours is chained behind it.
    */
   static final class MembershipManager extends HazelcastClusterManager {
     final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    volatile boolean listening;
 
     MembershipManager(Config config) {
       super(config);
@@ -127,6 +141,7 @@ public final class ClusterNode {
 
     @Override
     public void nodeListener(NodeListener vertxListener) {
+      listening = true;
       super.nodeListener(new NodeListener() {
         @Override
         public void nodeAdded(String nodeID) {

@@ -42,6 +42,7 @@ public final class ClusterVerticle extends VerticleBase {
   /** A member that just joined registers its ingest address a moment after it is a member. */
   private static final int NO_HANDLER_ATTEMPTS = 10;
   private static final long NO_HANDLER_DELAY_MS = 200;
+  private static final long MEMBERSHIP_CHECK_MS = 1000;
 
   private final ClusterConfig config;
   private final ClusterNode node;
@@ -76,6 +77,8 @@ public final class ClusterVerticle extends VerticleBase {
     WireCodecs.register(vertx.eventBus());
     recompute();
     node.onMembershipChange(() -> vertx.runOnContext(v -> recompute()));
+    // Belt and braces: a membership event missed (or not raised) is caught up within a second.
+    vertx.setPeriodic(MEMBERSHIP_CHECK_MS, id -> recompute());
     vertx.eventBus().<RawMessage>localConsumer(ClusterAddresses.ROUTE, this::route);
     vertx.eventBus().<JsonObject>localConsumer(ClusterAddresses.STATUS, msg -> msg.reply(status()));
     // Fan-out: what this member commits and raises goes to every other member's live streams.

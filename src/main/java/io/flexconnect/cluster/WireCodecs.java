@@ -1,11 +1,11 @@
 package io.flexconnect.cluster;
 
+import io.flexconnect.bus.ByReferenceCodec;
 import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.storage.TelemetryBatch;
 import io.flexconnect.storage.TelemetryRow;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class WireCodecs {
     bus.registerCodec(new TelemetryBatchCodec());
   }
 
-  static final class RawMessageCodec extends Codec<RawMessage> {
+  static final class RawMessageCodec extends ByReferenceCodec<RawMessage> {
     RawMessageCodec() {
       super(RAW_MESSAGE);
     }
@@ -59,7 +59,7 @@ public final class WireCodecs {
     }
   }
 
-  static final class TelemetryBatchCodec extends Codec<TelemetryBatch> {
+  static final class TelemetryBatchCodec extends ByReferenceCodec<TelemetryBatch> {
     TelemetryBatchCodec() {
       super(TELEMETRY_BATCH);
     }
@@ -147,29 +147,6 @@ public final class WireCodecs {
     String string() {
       int length = i32();
       return length < 0 ? null : new String(bytes(length), StandardCharsets.UTF_8);
-    }
-  }
-
-  private abstract static class Codec<T> implements MessageCodec<T, T> {
-    private final String name;
-
-    Codec(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public T transform(T t) {
-      return t;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
     }
   }
 }

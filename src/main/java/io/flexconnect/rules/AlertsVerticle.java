@@ -172,7 +172,9 @@ public final class AlertsVerticle extends VerticleBase {
       }
       // A device gained may already hold a fresh machine (a message routed here before this member
       // learnt of the change): the saved state, its history, takes its place.
-      java.util.function.Predicate<String> gained = d -> previous != null && !previous.owns(d);
+      // The first table of a member that joins a running cluster gives it devices whose state their
+      // previous owners kept: all of its devices count as gained then.
+      java.util.function.Predicate<String> gained = d -> previous == null || !previous.owns(d);
       return saved.otherwiseEmpty().compose(s -> restoreStates(gained)).compose(n -> replayGained(gained));
     }).otherwise(err -> {
       log.warn("Alerts: hand-over after a membership change failed: {}", err.toString());
