@@ -91,6 +91,9 @@ final class LiveStream {
   void start() {
     consumer = vertx.eventBus().localConsumer(StorageAddresses.COMMITTED, msg -> publish(msg.body()));
     vertx.eventBus().<JsonObject>localConsumer(AlertsVerticle.ALERTS, msg -> publishAlert(msg.body()));
+    // Clustered: what the other members commit and raise reaches this member's clients too.
+    vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.COMMITTED_ELSEWHERE, msg -> publish(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(AlertsVerticle.ALERTS_ELSEWHERE, msg -> publishAlert(msg.body()));
     vertx.setPeriodic(KEY_CHECK_MS, id -> closeRevoked());
   }
 

@@ -1,5 +1,6 @@
 package io.flexconnect.api;
 
+import io.flexconnect.cluster.ClusterAddresses;
 import io.flexconnect.auth.ApiKeyAuthHandler;
 import io.flexconnect.auth.ApiKeyException;
 import io.flexconnect.auth.ApiKeyStore;
@@ -393,7 +394,10 @@ public final class WebVerticle extends VerticleBase {
    * deployment uses it for readiness: restarting does not help a failing database.
    */
   private void health(RoutingContext ctx) {
-    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2000);
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2000).setLocalOnly(true);
+    // Clustered only (no consumer otherwise): members, partitions owned, forward traffic.
+    Future<JsonObject> cluster = vertx.eventBus().<JsonObject>request(ClusterAddresses.STATUS, "", quick)
+        .map(reply -> reply.body()).otherwise((JsonObject) null);
     Future<Boolean> db = queries.ping().map(true).otherwise(false);
     Future<SubscriptionStatus> mqtt = vertx.eventBus()
         .<SubscriptionStatus>request(MqttAddresses.STATUS, "", quick)
@@ -402,7 +406,7 @@ public final class WebVerticle extends VerticleBase {
     Future<StorageStatus> storage = vertx.eventBus().<StorageStatus>request(StorageAddresses.STATUS, "", quick)
         .map(reply -> reply.body())
         .otherwise(err -> new StorageStatus(true, "storage writer not answering: " + err.getMessage(), 0, 0));
-    Future.join(db, mqtt, storage).onComplete(ar -> {
+    Future.join(db, mqtt, storage, cluster).onComplete(ar -> {
       SubscriptionStatus sub = mqtt.result();
       boolean subscribed = sub != null && sub.subscribed();
       boolean writing = !storage.result().failing();
@@ -418,6 +422,9 @@ public final class WebVerticle extends VerticleBase {
           .put("storage_refused", storage.result().refused());
       if (!writing) {
         body.put("storage_error", storage.result().lastError());
+      }
+      if (cluster.result() != null) {
+        body.put("cluster", cluster.result());
       }
       // Not ready while messages cannot be stored; nothing is lost meanwhile (they wait on the broker).
       boolean ready = "UP".equals(status);

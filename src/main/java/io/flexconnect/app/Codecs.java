@@ -6,6 +6,7 @@ import io.flexconnect.can.Extraction;
 import io.flexconnect.can.ExtractionRequest;
 import io.flexconnect.can.RedecodeRequest;
 import io.flexconnect.can.RedecodeResult;
+import io.flexconnect.cluster.Ownership;
 import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.mqtt.OutboundMessage;
@@ -24,7 +25,7 @@ public final class Codecs {
   static final List<Class<?>> LOCAL_TYPES = List.of(
       RawMessage.class, IngestOutcome.class, TelemetryBatch.class, RejectedMessage.class, SubscriptionStatus.class,
       CanDecodeResult.class, ExtractionRequest.class, Extraction.class, RedecodeRequest.class, RedecodeResult.class,
-      OutboundMessage.class, StorageStatus.class, StorageState.class);
+      OutboundMessage.class, StorageStatus.class, StorageState.class, Ownership.class);
 
   public static void register(EventBus bus) {
     for (Class<?> type : LOCAL_TYPES) {

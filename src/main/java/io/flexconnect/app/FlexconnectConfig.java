@@ -2,6 +2,7 @@ package io.flexconnect.app;
 
 import io.flexconnect.api.HttpConfig;
 import io.flexconnect.can.CanConfig;
+import io.flexconnect.cluster.ClusterConfig;
 import io.flexconnect.ingest.IngestConfig;
 import io.flexconnect.mqtt.MqttIngestConfig;
 import io.flexconnect.rules.ProcessingConfig;
@@ -22,7 +23,8 @@ public record FlexconnectConfig(
     CanConfig can,
     ProcessingConfig processing,
     StorageConfig storage,
-    HttpConfig http) {
+    HttpConfig http,
+    ClusterConfig cluster) {
 
   /** Checks cross-field rules once, so verticles can trust their record. */
   public FlexconnectConfig validated() {
@@ -35,6 +37,11 @@ public record FlexconnectConfig(
     processing.validate();
     storage.validate();
     http.validate();
+    cluster.validate();
+    if (cluster.enabled() && (mqtt.url().isBlank() || db.url().isBlank())) {
+      // Every member must share one broker (the shared subscription) and one database.
+      throw new ConfigLoader.ConfigException("cluster.enabled needs an external broker and database: set mqtt.url and db.url");
+    }
     return this;
   }
 
@@ -45,12 +52,12 @@ public record FlexconnectConfig(
 
   /** The same configuration with another broker URL for the platform's subscription. */
   public FlexconnectConfig withMqtt(MqttIngestConfig newMqtt) {
-    return new FlexconnectConfig(db, broker, newMqtt, pki, ingest, can, processing, storage, http);
+    return new FlexconnectConfig(db, broker, newMqtt, pki, ingest, can, processing, storage, http, cluster);
   }
 
   /** The same configuration with another database. */
   public FlexconnectConfig withDb(DatabaseConfig newDb) {
-    return new FlexconnectConfig(newDb, broker, mqtt, pki, ingest, can, processing, storage, http);
+    return new FlexconnectConfig(newDb, broker, mqtt, pki, ingest, can, processing, storage, http, cluster);
   }
 
   /**

@@ -4,6 +4,9 @@ import io.flexconnect.api.WebVerticle;
 import io.flexconnect.can.CanDecoderVerticle;
 import io.flexconnect.can.RedecodeVerticle;
 import io.flexconnect.can.SignalExtractionVerticle;
+import io.flexconnect.cluster.ClusterAddresses;
+import io.flexconnect.cluster.ClusterNode;
+import io.flexconnect.cluster.ClusterVerticle;
 import io.flexconnect.codec.can.CanDecoderLimits;
 import io.flexconnect.device.CredentialChangesVerticle;
 import io.flexconnect.device.DeviceRegistry;
@@ -47,14 +50,18 @@ public final class Platform {
   private final FlexconnectConfig config;
   private final PlatformSecurity security;
   private final String deviceEndpoint;
+  /** The cluster this instance is a member of, or null (single instance). */
+  private final ClusterNode cluster;
   private WebVerticle web;
   private String subscriptionId;
   private SchemaInfo schema;
   /** This instance's meters, scraped at /metrics; one registry per platform, never a global one. */
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-  private Platform(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint) {
+  private Platform(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint,
+      ClusterNode cluster) {
     this.vertx = vertx;
+    this.cluster = cluster;
     this.config = config;
     this.security = security;
     this.deviceEndpoint = deviceEndpoint;
@@ -72,8 +79,17 @@ public final class Platform {
   }
 
   static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint) {
+    return deploy(vertx, config, security, deviceEndpoint, null);
+  }
+
+  /**
+   * As above, as a member of {@code cluster} when not null ({@code vertx} is then its clustered
+   * Vert.x): messages are routed to their device's owner and committed rows reach every member.
+   */
+  static Future<Platform> deploy(Vertx vertx, FlexconnectConfig config, PlatformSecurity security, String deviceEndpoint,
+      ClusterNode cluster) {
     Codecs.register(vertx.eventBus());
-    Platform platform = new Platform(vertx, config, security, deviceEndpoint);
+    Platform platform = new Platform(vertx, config, security, deviceEndpoint, cluster);
     return platform.deployAll().map(platform);
   }
 
@@ -107,8 +123,11 @@ public final class Platform {
               deviceEndpoint));
           return vertx.deployVerticle(web);
         })
-        .compose(id -> vertx.deployVerticle(
-            new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics)))
+        .compose(id -> cluster == null ? Future.succeededFuture(id)
+            : vertx.deployVerticle(new ClusterVerticle(config.cluster(), cluster, config.ingest().deviceTopicSegment(), metrics)))
+        .compose(id -> vertx.deployVerticle(cluster == null
+            ? new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics)
+            : new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics, ClusterAddresses.ROUTE)))
         .onSuccess(id -> subscriptionId = id)
         .<Void>mapEmpty()
         .onSuccess(v -> log.info("Flexconnect is up"));

@@ -6,6 +6,7 @@ import io.flexconnect.broker.DeviceCertificateAuthorizer;
 import io.flexconnect.broker.EmbeddedBrokerVerticle;
 import io.flexconnect.broker.ReservedSubscription;
 import io.flexconnect.auth.ApiKeyStore;
+import io.flexconnect.cluster.ClusterNode;
 import io.flexconnect.mqtt.MqttIngestConfig;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
@@ -37,11 +38,26 @@ final class PlatformRunner {
 
   static int runUntilStopped(FlexconnectConfig configured, PrintStream out) throws Exception {
     Infrastructure infra = Infrastructure.database(configured);
-    Vertx vertx = Vertx.vertx();
+    FlexconnectConfig config = clustered(infra.config());
+    ClusterNode cluster = null;
+    Vertx vertx;
+    if (config.cluster().enabled()) {
+      try {
+        cluster = ClusterNode.join(config.cluster()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.error("Flexconnect could not join its cluster: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        infra.close();
+        return 1;
+      }
+      vertx = cluster.vertx();
+      log.info("Joined cluster '{}' as {} ({} members)", config.cluster().group(), cluster.self(), cluster.members().size());
+    } else {
+      vertx = Vertx.vertx();
+    }
     Running running;
     DefaultApiKey apiKey;
     try {
-      running = start(vertx, infra.config()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      running = start(vertx, config, cluster).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       apiKey = defaultApiKey(vertx, infra.config().db(), configured.db().isEmbedded())
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -97,10 +113,35 @@ final class PlatformRunner {
    * when that is off, over TLS with the platform's own client certificate.
    */
   static Future<Running> start(Vertx vertx, FlexconnectConfig config) {
+    return start(vertx, config, null);
+  }
+
+  /**
+   * The configuration of one member of a cluster: its own MQTT client id ({@code mqtt.clientId-instance})
+   * and the shared subscription of the cluster's group. Unchanged when clustering is off.
+   */
+  static FlexconnectConfig clustered(FlexconnectConfig config) {
+    if (!config.cluster().enabled()) {
+      return config;
+    }
+    String instance = config.cluster().instance().isBlank() ? hostName() : config.cluster().instance();
+    return config.withMqtt(config.mqtt().withSubscription(config.cluster().clientId(config.mqtt().clientId(), instance),
+        config.cluster().sharedFilter(config.mqtt().topicFilter())));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      throw new ConfigLoader.ConfigException("cluster.instance is empty and this machine's host name is unknown: set it");
+    }
+  }
+
+  static Future<Running> start(Vertx vertx, FlexconnectConfig config, ClusterNode cluster) {
     return PlatformSecurity.load(vertx, config.pki()).compose(security -> {
       if (!config.embeddedBroker()) {
         String endpoint = config.pki().deviceEndpointFor(config.mqtt().url(), "mqtts", 8883);
-        return Platform.deploy(vertx, config, security, endpoint).map(p -> new Running(p, null));
+        return Platform.deploy(vertx, config, security, endpoint, cluster).map(p -> new Running(p, null));
       }
       FlexconnectConfig.BrokerSettings b = config.broker();
       if (b.plainEnabled() && !isLoopback(b.host())) {

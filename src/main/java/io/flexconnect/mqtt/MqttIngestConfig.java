@@ -70,6 +70,12 @@ public record MqttIngestConfig(
         keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs, maxUnacknowledged, stopTimeoutMs);
   }
 
+  /** Same settings with another client id and topic filter (one instance of a cluster). */
+  public MqttIngestConfig withSubscription(String newClientId, String newTopicFilter) {
+    return new MqttIngestConfig(url, username, password, caFile, certFile, keyFile, newClientId, newTopicFilter,
+        keepAliveSeconds, reconnectMinMs, reconnectMaxMs, retryMinMs, retryMaxMs, maxUnacknowledged, stopTimeoutMs);
+  }
+
   /** Never the password. */
   @Override
   public String toString() {

@@ -50,6 +50,8 @@ public final class MqttIngestVerticle extends VerticleBase {
 
   private final MqttIngestConfig config;
   private final BrokerAddress broker;
+  /** Where received messages go: ingest itself, or (clustered) the router to their device's owner. */
+  private final String pipeline;
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
 
   private MqttClient client;
@@ -83,9 +85,18 @@ public final class MqttIngestVerticle extends VerticleBase {
   private Timer ackLag;
 
   public MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker, MeterRegistry meters) {
+    this(config, broker, meters, IngestAddresses.RAW);
+  }
+
+  /**
+   * @param pipeline the address each received {@link RawMessage} is requested on; its reply (an
+   *     {@link IngestOutcome}) means committed, a failure means "not stored, try again"
+   */
+  public MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker, MeterRegistry meters, String pipeline) {
     this.config = config;
     this.broker = broker;
     this.meters = meters;
+    this.pipeline = pipeline;
   }
 
   @Override
@@ -286,7 +297,7 @@ public final class MqttIngestVerticle extends VerticleBase {
   }
 
   private void deliver(Delivery d) {
-    vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, d.raw(), local).onComplete(ar -> {
+    vertx.eventBus().<IngestOutcome>request(pipeline, d.raw(), local).onComplete(ar -> {
       if (ar.succeeded()) {
         storageFailing = false;
         if (d.message().qosLevel() != MqttQoS.AT_MOST_ONCE && d.connection() == connection && client.isConnected()) {

@@ -1,6 +1,8 @@
 package io.flexconnect.rules;
 
 import io.flexconnect.storage.SqlTime;
+import io.flexconnect.cluster.ClusterAddresses;
+import io.flexconnect.cluster.Ownership;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.OutboundMessage;
@@ -47,6 +49,8 @@ public final class AlertsVerticle extends VerticleBase {
 
   /** Each alert transition, published as a JSON object. */
   public static final String ALERTS = "flexconnect.alerts";
+  /** Alert transitions raised by another member of the cluster, published locally (live streams). */
+  public static final String ALERTS_ELSEWHERE = "flexconnect.alerts.elsewhere";
 
   private static final long TICK_MS = 1000;
   private static final long PERSIST_MS = 5000;
@@ -74,6 +78,15 @@ public final class AlertsVerticle extends VerticleBase {
       WHERE a.device_id = u.d AND a.rule_id = u.r AND a.opened_at = %s AND a.state <> 'resolved'
       """.formatted(SqlTime.fromEpochMs("u.o"));
 
+  /** How far before a device's last save its rows are evaluated again on a hand-over (commit-to-save lag). */
+  private static final String REPLAY = """
+      SELECT t.device_id, t.signal, (extract(epoch FROM t.ts) * 1000)::int8, t.value, t.value_text, t.tags::text,
+             (extract(epoch FROM t.received_at) * 1000)::int8
+      FROM telemetry t JOIN alert_state a ON a.device_id = t.device_id
+      WHERE t.device_id = ANY($1) AND t.received_at > a.updated_at - interval '30 seconds'
+      ORDER BY t.device_id, t.ts LIMIT 200000
+      """;
+
   private final ProcessingConfig config;
   private final DatabaseConfig database;
   private final Map<String, DeviceAlerts> devices = new HashMap<>();
@@ -83,6 +96,8 @@ public final class AlertsVerticle extends VerticleBase {
   /** Batches are evaluated one after the other, each once its devices' tenants are known. */
   private Future<Void> evaluated = Future.succeededFuture();
   private CompiledAlertRules rules;
+  /** Clustered: the devices this member owns now; null owns every device. */
+  private Ownership ownership;
   private JsonObject document;
   private Pool pool;
 
@@ -97,10 +112,11 @@ public final class AlertsVerticle extends VerticleBase {
     return RuleSets.effective(vertx, pool, RuleSets.ALERTS, config.alertsFile()).compose(text -> {
       document = new JsonObject(text);
       rules = compile(text);
-      return restoreStates();
+      return restoreStates(device -> false);
     }).map(restored -> {
       vertx.eventBus().<TelemetryBatch>localConsumer(StorageAddresses.COMMITTED, msg -> onCommitted(msg.body()));
       vertx.eventBus().localConsumer(RuleSets.DOCUMENT + RuleSets.ALERTS, msg -> msg.reply(document));
+      vertx.eventBus().<Ownership>localConsumer(ClusterAddresses.OWNERSHIP, msg -> handOver(msg.body()));
       vertx.eventBus().<JsonObject>consumer(RuleSets.CHANGED, msg -> {
         if (RuleSets.ALERTS.equals(msg.body().getString("kind"))) {
           document = msg.body().getJsonObject("document");
@@ -136,12 +152,49 @@ public final class AlertsVerticle extends VerticleBase {
     dirty.addAll(devices.keySet());
   }
 
-  /** Brings back every device's state machines as they were at the last save. */
-  private Future<Integer> restoreStates() {
+  /**
+   * Clustered, after a membership change: the state of devices that moved to another member is
+   * saved and dropped here; devices that moved here get their state as last saved. Runs between
+   * batch evaluations, never during one.
+   */
+  private void handOver(Ownership next) {
+    evaluated = evaluated.compose(v -> {
+      Ownership previous = ownership;
+      ownership = next;
+      Future<Void> saved = persist();
+      List<String> lost = devices.keySet().stream().filter(d -> !next.owns(d)).toList();
+      lost.forEach(d -> {
+        devices.remove(d);
+        dirty.remove(d);
+      });
+      if (!lost.isEmpty()) {
+        log.info("Alert state of {} devices handed over to other members", lost.size());
+      }
+      // A device gained may already hold a fresh machine (a message routed here before this member
+      // learnt of the change): the saved state, its history, takes its place.
+      // The first table of a member that joins a running cluster gives it devices whose state their
+      // previous owners kept: all of its devices count as gained then.
+      java.util.function.Predicate<String> gained = d -> previous == null || !previous.owns(d);
+      return saved.otherwiseEmpty().compose(s -> restoreStates(gained)).compose(n -> replayGained(gained));
+    }).otherwise(err -> {
+      log.warn("Alerts: hand-over after a membership change failed: {}", err.toString());
+      return null;
+    });
+  }
+
+  /**
+   * Brings back the state machines of the devices this member owns and does not hold yet, as they
+   * were at the last save: every device at start, the devices that moved here after a hand-over.
+   */
+  private Future<Integer> restoreStates(java.util.function.Predicate<String> replace) {
     return pool.query("SELECT a.device_id, a.snapshot::text, d.tenant_id FROM alert_state a "
         + "LEFT JOIN devices d ON d.device_id = a.device_id").execute().map(rows -> {
       int restored = 0;
       for (Row row : rows) {
+        String device = row.getString(0);
+        if ((devices.containsKey(device) && !replace.test(device)) || (ownership != null && !ownership.owns(device))) {
+          continue;
+        }
         try {
           DeviceAlertsSnapshot snapshot = JSON.readValue(row.getString(1), DeviceAlertsSnapshot.class);
           tenants.put(row.getString(0), row.getString(2) == null ? "" : row.getString(2));
@@ -213,6 +266,9 @@ public final class AlertsVerticle extends VerticleBase {
     }
     evaluated = evaluated.compose(v -> resolveTenants(byDevice.keySet())).map(v -> {
       byDevice.forEach((device, rows) -> {
+        if (ownership != null && !ownership.owns(device)) {
+          return; // committed here just before the device moved: its new owner evaluates it from storage
+        }
         dirty.add(device);
         DeviceAlerts alerts = devices.computeIfAbsent(device, d -> rules.newDeviceAlerts(d, tenants.get(d)));
         emit(alerts.onRows(rows));
@@ -221,6 +277,36 @@ public final class AlertsVerticle extends VerticleBase {
     }).otherwise(err -> {
       log.warn("Alerts: a batch could not be evaluated: {}", err.toString());
       return null;
+    });
+  }
+
+  /**
+   * The state saved by a device's previous owner can be up to one save interval old (older still
+   * when that owner was killed): the rows it committed since are evaluated here again from the
+   * database. Points already evaluated are recognised by the machines (older than what they
+   * processed) or give the same transitions again, which the incidents' key stores once.
+   */
+  private Future<Void> replayGained(java.util.function.Predicate<String> gained) {
+    List<String> ids = devices.keySet().stream().filter(gained).toList();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(REPLAY).execute(Tuple.tuple().addValue(ids.toArray(new String[0]))).map(rows -> {
+      Map<String, List<TelemetryRow>> byDevice = new LinkedHashMap<>();
+      for (Row r : rows) {
+        Double value = r.getDouble(3);
+        String text = r.getString(4);
+        TelemetryRow row = new TelemetryRow(r.getString(0), r.getString(1), r.getLong(2), value != null,
+            value == null ? Double.NaN : value, text, r.getString(5), r.getLong(6), null, null);
+        byDevice.computeIfAbsent(row.deviceId(), d -> new ArrayList<>()).add(row);
+      }
+      byDevice.forEach((device, list) -> {
+        dirty.add(device);
+        emit(devices.get(device).onRows(list));
+      });
+      log.info("Alert state of {} devices taken over; {} committed rows since their last save evaluated again",
+          ids.size(), rows.size());
+      return (Void) null;
     });
   }
 

@@ -1,5 +1,7 @@
 package io.flexconnect.rules;
 
+import io.flexconnect.cluster.ClusterAddresses;
+import io.flexconnect.cluster.Ownership;
 import io.flexconnect.rules.pipeline.CompiledPipelines;
 import io.flexconnect.rules.pipeline.DevicePipeline;
 import io.flexconnect.rules.pipeline.PipelineCompiler;
@@ -59,6 +61,9 @@ public final class ProcessingVerticle extends VerticleBase {
       }
       vertx.eventBus().<TelemetryBatch>localConsumer(ProcessingAddresses.PROCESS, this::process);
       vertx.eventBus().localConsumer(RuleSets.DOCUMENT + RuleSets.PIPELINES, msg -> msg.reply(this.document));
+      // Clustered: state is kept only for the devices this member owns; one that comes back starts over.
+      vertx.eventBus().<Ownership>localConsumer(ClusterAddresses.OWNERSHIP,
+          msg -> devices.keySet().removeIf(device -> !msg.body().owns(device)));
       vertx.eventBus().<JsonObject>consumer(RuleSets.CHANGED, msg -> {
         if (RuleSets.PIPELINES.equals(msg.body().getString("kind"))) {
           // Saved documents were validated before: swap them in; deadband and interval state starts over.

@@ -24,6 +24,12 @@ public final class StorageAddresses {
   public static final String COMMITTED = "flexconnect.storage.committed";
 
   /**
+   * Published locally with the {@link TelemetryBatch} of rows another member of the cluster just
+   * committed (for live streams only: alerting runs where the rows were committed).
+   */
+  public static final String COMMITTED_ELSEWHERE = "flexconnect.storage.committed.elsewhere";
+
+  /**
    * Published with a {@link StorageState} when writes start failing or commit again, so that
    * messages waiting for storage are retried at once instead of each sleeping out a backoff.
    */
