@@ -1,8 +1,8 @@
 package io.flexconnect.api;
 
+import io.flexconnect.common.Checks;
+import io.flexconnect.common.ConfigException;
 import java.util.List;
-
-import io.flexconnect.app.Checks;
 
 /**
  * The REST/WebSocket listener.
@@ -26,7 +26,7 @@ public record HttpConfig(String host, int port, int maxRowsPerResponse, int stre
     Checks.positive("http.streamQueueBytes", streamQueueBytes);
     for (String origin : corsOrigins) {
       if (!origin.matches("https?://[^/\\s]+")) {
-        throw new io.flexconnect.app.ConfigLoader.ConfigException(
+        throw new ConfigException(
             "http.corsOrigins: '" + origin + "' is not an origin such as https://app.example.com");
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flexconnect.common.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -143,16 +144,5 @@ public final class ConfigLoader {
   /** camelCase → CAMEL_CASE. */
   static String envSegment(String key) {
     return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
-  }
-
-  /** A configuration that cannot be used; the message names the setting. */
-  public static final class ConfigException extends RuntimeException {
-    public ConfigException(String message) {
-      super(message);
-    }
-
-    public ConfigException(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 }

@@ -3,10 +3,12 @@ package io.flexconnect.app;
 import io.flexconnect.api.HttpConfig;
 import io.flexconnect.can.CanConfig;
 import io.flexconnect.cluster.ClusterConfig;
+import io.flexconnect.common.Checks;
+import io.flexconnect.common.ConfigException;
 import io.flexconnect.ingest.IngestConfig;
 import io.flexconnect.mqtt.MqttIngestConfig;
-import io.flexconnect.rules.ProcessingConfig;
 import io.flexconnect.pki.PkiConfig;
+import io.flexconnect.rules.ProcessingConfig;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.storage.StorageConfig;
 
@@ -40,7 +42,7 @@ public record FlexconnectConfig(
     cluster.validate();
     if (cluster.enabled() && (mqtt.url().isBlank() || db.url().isBlank())) {
       // Every member must share one broker (the shared subscription) and one database.
-      throw new ConfigLoader.ConfigException("cluster.enabled needs an external broker and database: set mqtt.url and db.url");
+      throw new ConfigException("cluster.enabled needs an external broker and database: set mqtt.url and db.url");
     }
     return this;
   }
@@ -87,7 +89,7 @@ public record FlexconnectConfig(
       Checks.port("broker.tlsPort", tlsPort);
       Checks.notBlank("broker.tlsHost", tlsHost);
       if (enabled && !plainEnabled && !tlsEnabled) {
-        throw new ConfigLoader.ConfigException("broker: enable plainEnabled or tlsEnabled (or set enabled false)");
+        throw new ConfigException("broker: enable plainEnabled or tlsEnabled (or set enabled false)");
       }
       Checks.positive("broker.maxInflightPerSession", maxInflightPerSession);
       Checks.positive("broker.maxQueuedPerSession", maxQueuedPerSession);

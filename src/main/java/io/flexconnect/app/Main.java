@@ -1,6 +1,6 @@
 package io.flexconnect.app;
 
-import io.flexconnect.app.ConfigLoader.ConfigException;
+import io.flexconnect.common.ConfigException;
 import io.flexconnect.decode.DecodeCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;

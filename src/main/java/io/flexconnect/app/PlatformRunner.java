@@ -1,20 +1,21 @@
 package io.flexconnect.app;
 
+import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.broker.BrokerConfig;
 import io.flexconnect.broker.BrokerTls;
 import io.flexconnect.broker.DeviceCertificateAuthorizer;
 import io.flexconnect.broker.EmbeddedBrokerVerticle;
 import io.flexconnect.broker.ReservedSubscription;
-import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.cluster.ClusterNode;
+import io.flexconnect.common.ConfigException;
 import io.flexconnect.mqtt.MqttIngestConfig;
 import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
-import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -133,7 +134,7 @@ final class PlatformRunner {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
-      throw new ConfigLoader.ConfigException("cluster.instance is empty and this machine's host name is unknown: set it");
+      throw new ConfigException("cluster.instance is empty and this machine's host name is unknown: set it");
     }
   }
 

@@ -1,7 +1,7 @@
 package io.flexconnect.ingest;
 
-import io.flexconnect.app.Checks;
-import io.flexconnect.app.ConfigLoader.ConfigException;
+import io.flexconnect.common.Checks;
+import io.flexconnect.common.ConfigException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

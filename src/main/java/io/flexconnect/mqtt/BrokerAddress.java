@@ -1,6 +1,6 @@
 package io.flexconnect.mqtt;
 
-import io.flexconnect.app.ConfigLoader.ConfigException;
+import io.flexconnect.common.ConfigException;
 import java.net.URI;
 
 /** A parsed {@code mqtt://host:port} / {@code mqtts://host:port} broker URL. */

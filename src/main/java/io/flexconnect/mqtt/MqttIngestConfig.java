@@ -1,6 +1,7 @@
 package io.flexconnect.mqtt;
 
-import io.flexconnect.app.Checks;
+import io.flexconnect.common.Checks;
+import io.flexconnect.common.ConfigException;
 
 /**
  * The platform's own subscription. An empty {@code url} means the embedded broker.
@@ -54,7 +55,7 @@ public record MqttIngestConfig(
       BrokerAddress.parse(url);
     }
     if (certFile.isBlank() != keyFile.isBlank()) {
-      throw new io.flexconnect.app.ConfigLoader.ConfigException("mqtt.certFile and mqtt.keyFile go together: set both or neither");
+      throw new ConfigException("mqtt.certFile and mqtt.keyFile go together: set both or neither");
     }
   }
 

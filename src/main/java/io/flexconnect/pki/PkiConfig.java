@@ -1,6 +1,6 @@
 package io.flexconnect.pki;
 
-import io.flexconnect.app.Checks;
+import io.flexconnect.common.Checks;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;

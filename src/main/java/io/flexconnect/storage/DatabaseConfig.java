@@ -1,6 +1,6 @@
 package io.flexconnect.storage;
 
-import io.flexconnect.app.Checks;
+import io.flexconnect.common.Checks;
 
 /**
  * Where the platform stores data. An empty {@code url} starts the embedded PostgreSQL, keeping its

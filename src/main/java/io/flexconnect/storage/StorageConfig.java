@@ -1,6 +1,7 @@
 package io.flexconnect.storage;
 
-import io.flexconnect.app.Checks;
+import io.flexconnect.common.Checks;
+import io.flexconnect.common.ConfigException;
 
 /**
  * Batching of the telemetry writer.
@@ -36,7 +37,7 @@ public record StorageConfig(
     Checks.nonNegative("storage.retentionDays", retentionDays);
     Checks.nonNegative("storage.compressAfterDays", compressAfterDays);
     if (maxPendingRows < batchRows) {
-      throw new io.flexconnect.app.ConfigLoader.ConfigException(
+      throw new ConfigException(
           "storage.maxPendingRows (" + maxPendingRows + ") must be at least storage.batchRows (" + batchRows + ")");
     }
   }

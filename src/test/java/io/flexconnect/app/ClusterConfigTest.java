@@ -3,7 +3,7 @@ package io.flexconnect.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flexconnect.app.ConfigLoader.ConfigException;
+import io.flexconnect.common.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

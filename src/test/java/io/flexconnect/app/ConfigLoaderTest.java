@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flexconnect.app.ConfigLoader.ConfigException;
+import io.flexconnect.common.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

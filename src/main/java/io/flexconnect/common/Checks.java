@@ -1,6 +1,4 @@
-package io.flexconnect.app;
-
-import io.flexconnect.app.ConfigLoader.ConfigException;
+package io.flexconnect.common;
 
 /** Small validation helpers for configuration records; each failure names the setting. */
 public final class Checks {
