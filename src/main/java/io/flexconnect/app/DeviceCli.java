@@ -24,7 +24,6 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * {@code device add|provision|rotate|revoke|list}. Tokens are printed once and private keys written
