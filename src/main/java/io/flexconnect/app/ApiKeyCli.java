@@ -5,13 +5,11 @@ import io.flexconnect.auth.ApiKeyInfo;
 import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -46,7 +44,7 @@ final class ApiKeyCli {
         }
         String name = parsed.option("name", null);
         boolean operator = parsed.flag("operator");
-        yield withStore(config, err, true, store -> store.create(tenant, name, operator).map(created -> {
+        yield withStore(config, err, store -> store.create(tenant, name, operator).map(created -> {
           out.println("id:        " + created.info().id());
           out.println("tenant_id: " + created.info().tenantId());
           if (name != null) {
@@ -63,7 +61,7 @@ final class ApiKeyCli {
       }
       case "list" -> {
         String tenant = parsed.option("tenant", null);
-        yield withStore(config, err, false, store -> store.list(tenant).map(keys -> {
+        yield CliDatabase.read(config, err, conn -> ApiKeyStore.list(conn, tenant), keys -> {
           if (parsed.flag("json")) {
             JsonArray json = new JsonArray();
             for (ApiKeyInfo k : keys) {
@@ -80,7 +78,7 @@ final class ApiKeyCli {
                 + (k.operator() ? "yes" : "no") + "\t" + k.createdAt() + "\t" + (k.revokedAt() == null ? "-" : k.revokedAt()));
           }
           return 0;
-        }));
+        });
       }
       case "revoke" -> {
         if (parsed.positional().size() != 1) {
@@ -88,7 +86,7 @@ final class ApiKeyCli {
           yield 2;
         }
         String id = parsed.positional().get(0);
-        yield withStore(config, err, true, store -> store.revoke(id).map(key -> {
+        yield withStore(config, err, store -> store.revoke(id).map(key -> {
           out.println("revoked API key " + key.id() + " of tenant " + key.tenantId() + " (since " + key.revokedAt() + ")");
           return 0;
         }));
@@ -100,14 +98,13 @@ final class ApiKeyCli {
     };
   }
 
-  /** Runs {@code action} on the key store; {@code changes}: after the migration, else read-only. */
-  private static int withStore(FlexconnectConfig config, PrintStream err, boolean changes,
+  /** Runs {@code action} on the key store, after the migration. */
+  private static int withStore(FlexconnectConfig config, PrintStream err,
       Function<ApiKeyStore, Future<Integer>> action) throws Exception {
-    BiFunction<Vertx, FlexconnectConfig, Future<Integer>> withPool = (vertx, resolved) -> {
+    return CliDatabase.change(config, 60, err, (vertx, resolved) -> {
       Pool pool = Database.pool(vertx, resolved.db(), 1);
       return action.apply(new ApiKeyStore(pool)).eventually(pool::close);
-    };
-    return changes ? CliDatabase.change(config, 60, err, withPool) : CliDatabase.read(config, 60, err, withPool);
+    });
   }
 
   /** Whether CliDatabase prints this failure as a plain message. */

@@ -24,7 +24,6 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * {@code device add|provision|rotate|revoke|list}. Tokens are printed once and private keys written
@@ -105,7 +104,7 @@ final class DeviceCli {
           return 0;
         }), err);
       }
-      case "list" -> readRegistry(config, (vertx, registry) -> registry.list().map(devices -> {
+      case "list" -> CliDatabase.read(config, err, DeviceRegistry::list, devices -> {
         if (parsed.flag("json")) {
           JsonArray json = new JsonArray();
           devices.forEach(d -> json.add(new JsonObject().put("device_id", d.deviceId()).put("tenant_id", d.tenantId())));
@@ -116,7 +115,7 @@ final class DeviceCli {
           out.println(d.deviceId() + "\t" + d.tenantId());
         }
         return 0;
-      }), err);
+      });
       default -> {
         err.println("unknown device command '" + args.get(0) + "'\nusage:\n" + USAGE);
         yield 2;
@@ -176,12 +175,6 @@ final class DeviceCli {
   static int withRegistry(FlexconnectConfig config,
       BiFunction<Vertx, DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
     return CliDatabase.change(config, 60, err, registry(action));
-  }
-
-  /** Runs a read-only {@code action}: no migration unless the schema lacks what it reads. */
-  static int readRegistry(FlexconnectConfig config,
-      BiFunction<Vertx, DeviceRegistry, Future<Integer>> action, PrintStream err) throws Exception {
-    return CliDatabase.read(config, 60, err, registry(action));
   }
 
   private static BiFunction<Vertx, FlexconnectConfig, Future<Integer>> registry(

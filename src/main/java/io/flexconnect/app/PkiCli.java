@@ -1,5 +1,6 @@
 package io.flexconnect.app;
 
+import io.flexconnect.device.DeviceRegistry;
 import io.flexconnect.pki.CertificateAuthority;
 import io.flexconnect.pki.Issued;
 import io.flexconnect.pki.PkiFiles;
@@ -84,18 +85,16 @@ final class PkiCli {
       case "crl" -> {
         int days = Integer.parseInt(parsed.option("days", "7"));
         CertificateAuthority ca = PkiFiles.loadOrCreateCa(config.pki().directory(), new SecureRandom());
-        return DeviceCli.readRegistry(config, (vertx, registry) -> registry.revokedCertificates().compose(list -> {
+        return CliDatabase.read(config, err, DeviceRegistry::revokedCertificates, list -> {
           Instant now = Instant.now();
           Map<BigInteger, Instant> effective = new HashMap<>();
           // Rotated-out certificates whose grace period is still running are not revoked yet.
           list.stream().filter(r -> !r.from().isAfter(now)).forEach(r -> effective.put(r.serial(), r.from()));
-          return vertx.executeBlocking(() -> {
-            PkiFiles.writeCrl(ca, effective, Duration.ofDays(days), dir);
-            out.println("wrote " + dir.resolve(PkiFiles.CRL) + " with " + effective.size()
-                + " revoked certificates, valid " + days + " days");
-            return 0;
-          });
-        }), err);
+          PkiFiles.writeCrl(ca, effective, Duration.ofDays(days), dir);
+          out.println("wrote " + dir.resolve(PkiFiles.CRL) + " with " + effective.size()
+              + " revoked certificates, valid " + days + " days");
+          return 0;
+        });
       }
       default -> {
         err.println("unknown pki command '" + args.get(0) + "'\nusage:\n" + USAGE);

@@ -1,12 +1,17 @@
 package io.flexconnect.auth;
 
 import io.flexconnect.auth.ApiKeyException.Kind;
+import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,6 +31,12 @@ public final class ApiKeyStore implements ApiKeyAuthHandler.Authenticator {
   private static final int MAX_NAME = 200;
   private static final int MAX_TENANT = 128;
   private static final String INFO_COLUMNS = "id, tenant_id, name, operator, created_at, revoked_at";
+  /**
+   * Keys of one tenant ($1), or of every tenant when $1 is null, oldest first. Run by {@link #list}
+   * and, over JDBC, by {@link #list(Connection, String)}.
+   */
+  public static final String LIST_SQL = "SELECT " + INFO_COLUMNS + " FROM api_keys"
+      + " WHERE tenant_id = coalesce($1, tenant_id) ORDER BY created_at, id";
 
   private final Pool pool;
   private final SecureRandom random = new SecureRandom();
@@ -93,8 +104,7 @@ public final class ApiKeyStore implements ApiKeyAuthHandler.Authenticator {
 
   /** Keys of one tenant, or of every tenant when {@code tenantId} is null, oldest first. */
   public Future<List<ApiKeyInfo>> list(String tenantId) {
-    return pool.preparedQuery("SELECT " + INFO_COLUMNS + " FROM api_keys"
-            + " WHERE ($1::text IS NULL OR tenant_id = $1) ORDER BY created_at, id")
+    return pool.preparedQuery(LIST_SQL)
         .execute(Tuple.of(tenantId))
         .map(rows -> {
           List<ApiKeyInfo> out = new ArrayList<>();
@@ -151,6 +161,21 @@ public final class ApiKeyStore implements ApiKeyAuthHandler.Authenticator {
           }
           return Optional.empty();
         });
+  }
+
+  /** {@link #list} over a plain JDBC connection, for callers without a Vert.x instance (the CLI). Blocking. */
+  public static List<ApiKeyInfo> list(Connection conn, String tenantId) throws SQLException {
+    List<ApiKeyInfo> out = new ArrayList<>();
+    try (PreparedStatement st = conn.prepareStatement(Database.jdbcSql(LIST_SQL))) {
+      st.setString(1, tenantId);
+      try (ResultSet rows = st.executeQuery()) {
+        while (rows.next()) {
+          out.add(new ApiKeyInfo(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBoolean(4),
+              instant(rows.getObject(5, OffsetDateTime.class)), instant(rows.getObject(6, OffsetDateTime.class))));
+        }
+      }
+    }
+    return out;
   }
 
   private static ApiKeyInfo info(Row row) {

@@ -10,6 +10,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,6 +36,16 @@ public final class DeviceRegistry {
   /** Device ids name MQTT topic segments: no wildcards, separators or control characters. */
   private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   private static final String VALID = "(c.revoked_at IS NULL OR c.revoked_at > now())";
+  /**
+   * Every device with its valid credentials, one row per credential (or one with nulls): device_id,
+   * tenant_id, token_hash, revoked_at. Run by {@link #list()} and, over JDBC, {@link #list(Connection)}.
+   */
+  public static final String LIST_SQL = "SELECT d.device_id, d.tenant_id, c.token_hash, c.revoked_at FROM devices d"
+      + " LEFT JOIN device_credentials c ON c.device_id = d.device_id AND " + VALID
+      + " ORDER BY d.device_id";
+  /** The revocation list's rows (cert_serial, revoked_at): see {@link #revokedCertificates()}. */
+  public static final String REVOKED_CERTIFICATES_SQL = "SELECT c.cert_serial, c.revoked_at FROM device_credentials c"
+      + " WHERE c.revoked_at IS NOT NULL AND c.cert_serial IS NOT NULL AND (c.not_after IS NULL OR c.not_after > now())";
 
   private final Pool pool;
 
@@ -149,10 +163,21 @@ public final class DeviceRegistry {
 
   /** Certificates that are or will be refused and have not expired yet: the revocation list. */
   public Future<List<CertificateRevocation>> revokedCertificates() {
-    return pool.query("SELECT c.cert_serial, c.revoked_at FROM device_credentials c"
-            + " WHERE c.revoked_at IS NOT NULL AND c.cert_serial IS NOT NULL AND (c.not_after IS NULL OR c.not_after > now())")
-        .execute()
-        .map(DeviceRegistry::revocations);
+    return pool.query(REVOKED_CERTIFICATES_SQL).execute().map(DeviceRegistry::revocations);
+  }
+
+  /**
+   * {@link #revokedCertificates()} over a plain JDBC connection, for callers without a Vert.x
+   * instance (the CLI). Blocking.
+   */
+  public static List<CertificateRevocation> revokedCertificates(Connection conn) throws SQLException {
+    List<CertificateRevocation> result = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rows = st.executeQuery(REVOKED_CERTIFICATES_SQL)) {
+      while (rows.next()) {
+        addRevocation(result, rows.getString(1), rows.getObject(2, OffsetDateTime.class));
+      }
+    }
+    return result;
   }
 
   public Future<Optional<Device>> findById(String deviceId) {
@@ -176,10 +201,18 @@ public final class DeviceRegistry {
   }
 
   public Future<List<Device>> list() {
-    return pool.query("SELECT d.device_id, d.tenant_id, c.token_hash, c.revoked_at FROM devices d"
-            + " LEFT JOIN device_credentials c ON c.device_id = d.device_id AND " + VALID
-            + " ORDER BY d.device_id").execute()
-        .map(DeviceRegistry::toDevices);
+    return pool.query(LIST_SQL).execute().map(DeviceRegistry::toDevices);
+  }
+
+  /** {@link #list()} over a plain JDBC connection, for callers without a Vert.x instance (the CLI). Blocking. */
+  public static List<Device> list(Connection conn) throws SQLException {
+    DeviceRows devices = new DeviceRows();
+    try (Statement st = conn.createStatement(); ResultSet rows = st.executeQuery(LIST_SQL)) {
+      while (rows.next()) {
+        devices.add(rows.getString(1), rows.getString(2), rows.getBytes(3), rows.getObject(4, OffsetDateTime.class));
+      }
+    }
+    return devices.devices();
   }
 
   private static boolean validToken(String token) {
@@ -215,30 +248,44 @@ public final class DeviceRegistry {
   private static List<CertificateRevocation> revocations(RowSet<Row> rows) {
     List<CertificateRevocation> result = new ArrayList<>();
     for (Row row : rows) {
-      String serial = row.getString(0);
-      if (serial != null) {
-        result.add(new CertificateRevocation(new BigInteger(serial, 16), row.getOffsetDateTime(1).toInstant()));
-      }
+      addRevocation(result, row.getString(0), row.getOffsetDateTime(1));
     }
     return result;
   }
 
+  private static void addRevocation(List<CertificateRevocation> result, String hexSerial, OffsetDateTime from) {
+    if (hexSerial != null) {
+      result.add(new CertificateRevocation(new BigInteger(hexSerial, 16), from.toInstant()));
+    }
+  }
+
   private static List<Device> toDevices(RowSet<Row> rows) {
-    Map<String, String> tenants = new LinkedHashMap<>();
-    Map<String, List<TokenCredential>> tokens = new LinkedHashMap<>();
+    DeviceRows devices = new DeviceRows();
     for (Row row : rows) {
-      String id = row.getString(0);
-      tenants.put(id, row.getString(1));
-      List<TokenCredential> list = tokens.computeIfAbsent(id, k -> new ArrayList<>());
       Buffer hash = row.getBuffer(2);
-      if (hash != null) {
-        OffsetDateTime until = row.getOffsetDateTime(3);
-        list.add(new TokenCredential(hash.getBytes(), until == null ? null : until.toInstant()));
+      devices.add(row.getString(0), row.getString(1), hash == null ? null : hash.getBytes(), row.getOffsetDateTime(3));
+    }
+    return devices.devices();
+  }
+
+  /** Folds {@link #LIST_SQL}'s rows, whichever client read them, into devices in row order. */
+  private static final class DeviceRows {
+    private final Map<String, String> tenants = new LinkedHashMap<>();
+    private final Map<String, List<TokenCredential>> tokens = new LinkedHashMap<>();
+
+    void add(String deviceId, String tenantId, byte[] tokenHash, OffsetDateTime until) {
+      tenants.put(deviceId, tenantId);
+      List<TokenCredential> list = tokens.computeIfAbsent(deviceId, k -> new ArrayList<>());
+      if (tokenHash != null) {
+        list.add(new TokenCredential(tokenHash, until == null ? null : until.toInstant()));
       }
     }
-    List<Device> devices = new ArrayList<>(tenants.size());
-    tenants.forEach((id, tenant) -> devices.add(new Device(id, tenant, tokens.get(id))));
-    return devices;
+
+    List<Device> devices() {
+      List<Device> devices = new ArrayList<>(tenants.size());
+      tenants.forEach((id, tenant) -> devices.add(new Device(id, tenant, tokens.get(id))));
+      return devices;
+    }
   }
 
   /** A registry operation refused for a reason the user can act on. */

@@ -88,16 +88,7 @@ public final class Database {
    * on a worker thread.
    */
   static Connection openWriterConnection(DatabaseConfig config) throws SQLException {
-    PgConnectOptions options = connectOptions(config);
-    Properties props = new Properties();
-    props.setProperty("user", options.getUser());
-    props.setProperty("password", options.getPassword());
-    props.setProperty("ApplicationName", "flexconnect-writer");
-    props.setProperty("connectTimeout", "10");
-    props.setProperty("tcpKeepAlive", "true");
-    props.setProperty("sslmode", options.getSslMode().value);
-    Connection conn = DriverManager.getConnection(
-        "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase(), props);
+    Connection conn = openConnection(config, "flexconnect-writer");
     try (Statement st = conn.createStatement()) {
       st.execute(LIFT_DECOMPRESSION_LIMIT);
     } catch (SQLException e) {
@@ -105,6 +96,31 @@ public final class Database {
     }
     conn.setAutoCommit(false);
     return conn;
+  }
+
+  /**
+   * A plain JDBC connection with the same login as {@link #connectOptions}, for callers that run a
+   * few statements without a Vert.x instance (the CLI's read-only commands). Blocking.
+   */
+  public static Connection openConnection(DatabaseConfig config, String applicationName) throws SQLException {
+    PgConnectOptions options = connectOptions(config);
+    Properties props = new Properties();
+    props.setProperty("user", options.getUser());
+    props.setProperty("password", options.getPassword());
+    props.setProperty("ApplicationName", applicationName);
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("tcpKeepAlive", "true");
+    props.setProperty("sslmode", options.getSslMode().value);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase(), props);
+  }
+
+  /**
+   * The JDBC form of a statement written for the Vert.x client: {@code $1, $2, …} become {@code ?}.
+   * Valid for statements that use each parameter once, in order, and no {@code $n} in literals.
+   */
+  public static String jdbcSql(String pgSql) {
+    return pgSql.replaceAll("\\$[0-9]+", "?");
   }
 
   private static void limitNotLifted(Throwable cause) {

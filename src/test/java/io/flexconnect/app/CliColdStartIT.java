@@ -36,8 +36,14 @@ class CliColdStartIT {
   record Run(int code, String out, String err, long millis) {}
 
   static Run java(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(PlatformProcess.javaBinary(), "-jar",
-        PlatformProcess.jar().toString()));
+    return javaWith(List.of(), args);
+  }
+
+  /** {@link #java} with options for the JVM itself (before {@code -jar}). */
+  static Run javaWith(List<String> jvmOptions, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(PlatformProcess.javaBinary()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", PlatformProcess.jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
         .redirectError(work.resolve("stderr").toFile());
@@ -108,5 +114,18 @@ class CliColdStartIT {
     }
     assertThat(crl.err() + envNames.err() + help.err()).isEmpty();
     assertThat(decode.err()).as("decode's summary, its only line on stderr").isEqualTo("decoded 1 frames, 0 unknown, 0 errors\n");
+  }
+
+  @Test
+  void verifiesThatReadOnlyCommandsStartNoVertxAgainstAnExternalDatabase() throws Exception {
+    for (List<String> args : List.of(List.of("device", "list"), List.of("apikey", "list", "--json"),
+        List.of("pki", "crl", "--out", work.resolve("crl-classes").toString()))) {
+      Path classes = work.resolve("classes.log");
+      Run run = javaWith(List.of("-Xlog:class+load=info:file=" + classes), args.toArray(String[]::new));
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(java.nio.file.Files.readAllLines(classes)).as(String.join(" ", args))
+          .noneMatch(line -> line.contains(" io.vertx.core.impl.VertxImpl ") || line.contains(" io.netty.channel."));
+    }
   }
 }
