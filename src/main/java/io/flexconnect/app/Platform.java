@@ -124,7 +124,8 @@ public final class Platform {
           return vertx.deployVerticle(web);
         })
         .compose(id -> cluster == null ? Future.succeededFuture(id)
-            : vertx.deployVerticle(new ClusterVerticle(config.cluster(), cluster, config.ingest().deviceTopicSegment(), metrics)))
+            : vertx.deployVerticle(new ClusterVerticle(config.cluster(), cluster, config.ingest().deviceTopicSegment(), metrics,
+                new ClusterVerticle.AlertFanOut(AlertsVerticle.ALERTS, AlertsVerticle.ALERTS_ELSEWHERE))))
         .compose(id -> vertx.deployVerticle(cluster == null
             ? new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics)
             : new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics, ClusterAddresses.ROUTE)))

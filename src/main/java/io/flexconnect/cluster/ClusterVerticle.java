@@ -6,7 +6,6 @@ import io.flexconnect.ingest.IngestAddresses;
 import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.ingest.TopicDevice;
-import io.flexconnect.rules.AlertsVerticle;
 import io.flexconnect.storage.StorageAddresses;
 import io.flexconnect.storage.StorageState;
 import io.flexconnect.storage.TelemetryBatch;
@@ -48,6 +47,7 @@ public final class ClusterVerticle extends VerticleBase {
   private final ClusterNode node;
   private final int deviceTopicSegment;
   private final MeterRegistry meters;
+  private final AlertFanOut alerts;
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
   private DeliveryOptions forward;
   private PartitionTable table;
@@ -63,11 +63,20 @@ public final class ClusterVerticle extends VerticleBase {
    * @param deviceTopicSegment the topic level naming the device ({@code ingest.deviceTopicSegment});
    *     a message whose topic names none is ingested where it was received
    */
-  public ClusterVerticle(ClusterConfig config, ClusterNode node, int deviceTopicSegment, MeterRegistry meters) {
+  /**
+   * The local addresses of alert transitions: those raised here ({@code raised}), and where those
+   * raised on other members are republished ({@code elsewhere}). Given by the composition root, so
+   * that this package does not depend on the rules that raise them.
+   */
+  public record AlertFanOut(String raised, String elsewhere) {}
+
+  public ClusterVerticle(ClusterConfig config, ClusterNode node, int deviceTopicSegment, MeterRegistry meters,
+      AlertFanOut alerts) {
     this.config = config;
     this.node = node;
     this.deviceTopicSegment = deviceTopicSegment;
     this.meters = meters;
+    this.alerts = alerts;
   }
 
   @Override
@@ -89,7 +98,7 @@ public final class ClusterVerticle extends VerticleBase {
         vertx.eventBus().publish(ClusterAddresses.COMMITTED, msg.body(), batchOut);
       }
     });
-    vertx.eventBus().<JsonObject>localConsumer(AlertsVerticle.ALERTS, msg -> {
+    vertx.eventBus().<JsonObject>localConsumer(alerts.raised(), msg -> {
       if (table.members().size() > 1) {
         vertx.eventBus().publish(ClusterAddresses.ALERTS, msg.body(), alertOut);
       }
@@ -107,7 +116,7 @@ public final class ClusterVerticle extends VerticleBase {
         vertx.eventBus().<TelemetryBatch>consumer(ClusterAddresses.COMMITTED, msg -> fanIn(msg,
             StorageAddresses.COMMITTED_ELSEWHERE)).completion(),
         vertx.eventBus().<JsonObject>consumer(ClusterAddresses.ALERTS, msg -> fanIn(msg,
-            AlertsVerticle.ALERTS_ELSEWHERE)).completion()));
+            alerts.elsewhere())).completion()));
   }
 
   private <T> void fanIn(Message<T> msg, String localAddress) {
