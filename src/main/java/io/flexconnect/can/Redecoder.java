@@ -37,17 +37,21 @@ import java.util.Map;
 public final class Redecoder {
   private static final int PAGE = 500;
 
-  // By the device's CAN signal names rather than a join with device_signals: on TimescaleDB both
-  // columns segment the compressed chunks, so only the segments of those signals are decompressed
-  // (a join decompresses every segment of the device, JSON signals included).
+  // By the series ids of the device's CAN signals, given as values rather than a join: on
+  // TimescaleDB series_id segments the compressed chunks, so only the segments of those series are
+  // decompressed (a join decompresses every segment of the chunk, JSON signals included).
   private static final String DELETE_DERIVED = """
-      DELETE FROM telemetry
-      WHERE device_id = $1 AND signal = ANY($4::text[]) AND ts >= %s AND ts < %s
-        AND ($5::text[] IS NULL OR tags->>'bus' = ANY($5::text[]))
+      DELETE FROM telemetry_points
+      WHERE series_id = ANY($1::int4[]) AND ts >= %s AND ts < %s
+        AND ($4::text[] IS NULL
+             OR tag_set_id IN (SELECT tag_set_id FROM tag_sets WHERE tags->>'bus' = ANY($4::text[])))
       """.formatted(SqlTime.param(2), SqlTime.param(3));
 
-  private static final String CAN_SIGNALS =
-      "SELECT coalesce(array_agg(signal), '{}') FROM device_signals WHERE device_id = $1 AND source = 'can'";
+  private static final String CAN_SERIES = """
+      SELECT coalesce(array_agg(s.series_id), '{}')
+      FROM device_signals ds JOIN series s ON s.device_id = ds.device_id AND s.signal = ds.signal
+      WHERE ds.device_id = $1 AND ds.source = 'can'
+      """;
 
   private static final String HAS_MESSAGES = """
       SELECT EXISTS (SELECT 1 FROM can_messages WHERE device_id = $1 AND last_ts >= %s AND first_ts < %s)
@@ -59,7 +63,7 @@ public final class Redecoder {
       SELECT (extract(epoch FROM now() - min((config->>'drop_after')::interval)) * 1000)::int8
       FROM timescaledb_information.jobs
       WHERE proc_name = 'policy_retention' AND hypertable_schema = current_schema()
-        AND hypertable_name IN ('telemetry', 'can_messages')
+        AND hypertable_name IN ('telemetry_points', 'can_messages')
       """;
 
   private static final String SELECT_MESSAGES = """
@@ -155,13 +159,12 @@ public final class Redecoder {
       if (!has.iterator().next().getBoolean(0)) {
         return Future.succeededFuture(0L);
       }
-      return conn.preparedQuery(CAN_SIGNALS).execute(Tuple.of(request.deviceId())).compose(rows -> {
-        String[] signals = rows.iterator().next().getArrayOfStrings(0);
-        if (signals.length == 0) {
+      return conn.preparedQuery(CAN_SERIES).execute(Tuple.of(request.deviceId())).compose(rows -> {
+        Integer[] series = rows.iterator().next().getArrayOfIntegers(0);
+        if (series.length == 0) {
           return Future.succeededFuture(0L);
         }
-        Tuple delete = Tuple.of(request.deviceId(), request.fromMs(), request.toMs())
-            .addArrayOfString(signals).addArrayOfString(busNames(busMask));
+        Tuple delete = Tuple.of(series, request.fromMs(), request.toMs()).addArrayOfString(busNames(busMask));
         return conn.preparedQuery(DELETE_DERIVED).execute(delete).map(deleted -> (long) deleted.rowCount());
       });
     });

@@ -18,14 +18,26 @@ import java.util.Map;
  * the transaction is rolled back and the whole flush written again with the upsert, so a redelivery
  * stores each row once (last write wins) exactly as before. COPY goes first so that such a
  * rollback throws away nothing but the COPY itself.
+ *
+ * <p>Rows are stored narrow ({@code telemetry_points}): series and tag sets as integer ids that
+ * {@link SeriesIds} remembers, so one instance serves one writer lane (one flush at a time).
  */
 final class FlushWriter {
   static final String UNIQUE_VIOLATION = "23505";
+  /** Series ids a lane remembers: 16 bytes of key and id per series beside the shared name strings. */
+  static final int CACHED_SERIES = 200_000;
+  static final int CACHED_TAG_SETS = 20_000;
 
   private final boolean copy;
+  private final SeriesIds ids;
 
   FlushWriter(boolean copy) {
+    this(copy, new SeriesIds(CACHED_SERIES, CACHED_TAG_SETS));
+  }
+
+  FlushWriter(boolean copy, SeriesIds ids) {
     this.copy = copy;
+    this.ids = ids;
   }
 
   /** What one flush holds; {@code messagesByDevice} counts the telemetry messages per device. */
@@ -44,9 +56,11 @@ final class FlushWriter {
   /** Writes and commits the flush, or rolls back and throws. */
   Outcome write(Connection conn, Flush flush) throws SQLException {
     List<TelemetryRow> unique = TelemetryStatements.lastWriteWins(flush.rows());
+    // Committed on its own before the flush (see SeriesIds), so a rollback below keeps them valid.
+    SeriesIds.Ids rowIds = ids.resolve(conn, unique);
     if (copy && !unique.isEmpty()) {
       try {
-        transaction(conn, flush, unique, true);
+        transaction(conn, flush, unique, rowIds, true);
         return new Outcome(unique.size(), true, false);
       } catch (SQLException e) {
         if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -54,21 +68,21 @@ final class FlushWriter {
         }
         // A redelivery: rows of this flush are stored already. transaction() rolled back.
       }
-      transaction(conn, flush, unique, false);
+      transaction(conn, flush, unique, rowIds, false);
       return new Outcome(unique.size(), false, true);
     }
-    transaction(conn, flush, unique, false);
+    transaction(conn, flush, unique, rowIds, false);
     return new Outcome(unique.size(), false, false);
   }
 
-  private static void transaction(Connection conn, Flush flush, List<TelemetryRow> unique, boolean copy)
-      throws SQLException {
+  private static void transaction(Connection conn, Flush flush, List<TelemetryRow> unique, SeriesIds.Ids rowIds,
+      boolean copy) throws SQLException {
     try {
       if (!unique.isEmpty()) {
         if (copy) {
-          TelemetryCopy.copy(conn, unique);
+          TelemetryCopy.copy(conn, unique, rowIds);
         } else {
-          execute(conn, TelemetryStatements.telemetryUpsert(unique));
+          execute(conn, TelemetryStatements.telemetryUpsert(unique, rowIds));
         }
       }
       if (!flush.raw().isEmpty()) {

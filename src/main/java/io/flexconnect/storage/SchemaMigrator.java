@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates and upgrades the schema at start-up, idempotently. Versions are applied in order inside
  * one transaction holding an advisory lock, so several instances starting together do not race.
- * When the {@code timescaledb} extension can be enabled, {@code telemetry} and {@code can_messages}
- * become hypertables;
+ * When the {@code timescaledb} extension can be enabled, {@code telemetry_points} and
+ * {@code can_messages} become hypertables;
  * otherwise it stays a plain table and every query the platform runs works the same on both.
  */
 public final class SchemaMigrator {
@@ -35,7 +35,8 @@ public final class SchemaMigrator {
       "V1__core_schema.sql", "V2__can_messages.sql", "V3__dashboards.sql",
       "V4__device_credentials.sql",
       "V5__dbc_versions.sql", "V6__api_keys.sql", "V7__alert_incidents.sql", "V8__alert_state.sql",
-      "V9__rule_sets.sql", "V10__device_message_counts.sql", "V11__stored_rules_and_rejections.sql");
+      "V9__rule_sets.sql", "V10__device_message_counts.sql", "V11__stored_rules_and_rejections.sql",
+      "V12__narrow_telemetry.sql");
 
   private final Pool pool;
   private final TimescalePolicies policies;
@@ -94,7 +95,7 @@ public final class SchemaMigrator {
             return Future.succeededFuture(false);
           }
           return pool.query("CREATE EXTENSION IF NOT EXISTS timescaledb").execute()
-              .compose(r -> pool.query("SELECT create_hypertable('telemetry', 'ts', "
+              .compose(r -> pool.query("SELECT create_hypertable('" + TimescalePolicies.POINTS + "', 'ts', "
                   + "chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)")
                   .execute())
               // Stored binary CAN messages by time too, so retention drops them with their rows.

@@ -1,6 +1,8 @@
 package io.flexconnect.storage;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -19,15 +21,16 @@ import java.util.regex.Pattern;
  */
 public final class TelemetryStatements {
 
+  // The redelivery path and re-decoding: rows by series and tag-set id, last write wins.
   static final String UPSERT_TELEMETRY = """
-      INSERT INTO telemetry (device_id, signal, ts, value, value_text, tags, received_at)
-      SELECT d, s, %s, v, vt, tg::jsonb, %s
-      FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[], $5::text[], $6::text[], $7::int8[])
-        AS u(d, s, t, v, vt, tg, r)
-      ON CONFLICT (device_id, signal, ts) DO UPDATE
+      INSERT INTO telemetry_points (series_id, ts, value, value_text, tag_set_id, received_at)
+      SELECT sid, %s, v, vt, NULLIF(tg, %d), %s
+      FROM unnest($1::int4[], $2::int8[], $3::float8[], $4::text[], $5::int4[], $6::int8[])
+        AS u(sid, t, v, vt, tg, r)
+      ON CONFLICT (series_id, ts) DO UPDATE
         SET value = EXCLUDED.value, value_text = EXCLUDED.value_text,
-            tags = EXCLUDED.tags, received_at = EXCLUDED.received_at
-      """.formatted(SqlTime.fromEpochMs("t"), SqlTime.fromEpochMs("r"));
+            tag_set_id = EXCLUDED.tag_set_id, received_at = EXCLUDED.received_at
+      """.formatted(SqlTime.fromEpochMs("t"), SeriesIds.NO_TAGS, SqlTime.fromEpochMs("r"));
 
   // Latest value per signal: only a newer (or equal) device timestamp replaces the stored one.
   static final String UPSERT_SIGNALS = """
@@ -81,14 +84,55 @@ public final class TelemetryStatements {
       return Future.succeededFuture(0);
     }
     List<TelemetryRow> unique = lastWriteWins(rows);
-    return execute(conn, telemetryUpsert(unique))
+    return resolveIds(conn, unique)
+        .compose(ids -> execute(conn, telemetryUpsert(unique, ids)))
         .compose(r -> execute(conn, signalsUpsert(unique)))
         .compose(r -> execute(conn, devicesTouch(unique, Map.of())))
         .map(r -> unique.size());
   }
 
-  private static Future<?> execute(SqlConnection conn, Bound statement) {
+  private static Future<RowSet<Row>> execute(SqlConnection conn, Bound statement) {
     return conn.preparedQuery(statement.sql()).execute(statement.tuple());
+  }
+
+  /**
+   * Series and tag-set ids of the rows, added where missing, without a cache: re-decoding is rare,
+   * and inside its transaction (a rollback takes the added ids with it, which nothing has cached).
+   */
+  private static Future<SeriesIds.Ids> resolveIds(SqlConnection conn, List<TelemetryRow> rows) {
+    Map<SeriesIds.SeriesKey, Integer> series = new HashMap<>();
+    Map<String, Integer> tagSets = new HashMap<>();
+    for (TelemetryRow row : rows) {
+      series.put(new SeriesIds.SeriesKey(row.deviceId(), row.signal()), null);
+      if (row.tagsJson() != null) {
+        tagSets.put(row.tagsJson(), null);
+      }
+    }
+    String[] devices = series.keySet().stream().map(SeriesIds.SeriesKey::deviceId).toArray(String[]::new);
+    String[] signals = series.keySet().stream().map(SeriesIds.SeriesKey::signal).toArray(String[]::new);
+    String[] tags = tagSets.keySet().toArray(new String[0]);
+    return execute(conn, new Bound(SeriesIds.INSERT_SERIES, devices, signals))
+        .compose(r -> execute(conn, new Bound(SeriesIds.SELECT_SERIES, devices, signals)))
+        .compose(found -> {
+          for (Row row : found) {
+            series.put(new SeriesIds.SeriesKey(row.getString(1), row.getString(2)), row.getInteger(0));
+          }
+          return execute(conn, new Bound(SeriesIds.INSERT_TAG_SETS, (Object) tags));
+        })
+        .compose(r -> execute(conn, new Bound(SeriesIds.SELECT_TAG_SETS, (Object) tags)))
+        .map(found -> {
+          for (Row row : found) {
+            tagSets.put(row.getString(1), row.getInteger(0));
+          }
+          int[] seriesIds = new int[rows.size()];
+          int[] tagSetIds = new int[rows.size()];
+          for (int i = 0; i < rows.size(); i++) {
+            TelemetryRow row = rows.get(i);
+            seriesIds[i] = series.get(new SeriesIds.SeriesKey(row.deviceId(), row.signal()));
+            tagSetIds[i] = row.tagsJson() == null ? SeriesIds.NO_TAGS : tagSets.get(row.tagsJson());
+          }
+          return new SeriesIds.Ids(seriesIds, tagSetIds);
+        });
   }
 
   /** Keeps the newest {@code rejectedKeep} rejected messages. */
@@ -108,27 +152,25 @@ public final class TelemetryStatements {
     return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
   }
 
-  /** The telemetry upsert of rows unique per key (see {@link #lastWriteWins}). */
-  static Bound telemetryUpsert(List<TelemetryRow> rows) {
+  /** The telemetry upsert of rows unique per key (see {@link #lastWriteWins}), with their ids. */
+  static Bound telemetryUpsert(List<TelemetryRow> rows, SeriesIds.Ids ids) {
     int n = rows.size();
-    String[] device = new String[n];
-    String[] signal = new String[n];
+    Integer[] series = new Integer[n];
     Long[] ts = new Long[n];
     Double[] value = new Double[n];
     String[] text = new String[n];
-    String[] tags = new String[n];
+    Integer[] tagSets = new Integer[n];
     Long[] received = new Long[n];
     for (int i = 0; i < n; i++) {
       TelemetryRow row = rows.get(i);
-      device[i] = row.deviceId();
-      signal[i] = row.signal();
+      series[i] = ids.series()[i];
       ts[i] = row.timestampMs();
       value[i] = row.numeric() ? row.value() : null;
       text[i] = row.text();
-      tags[i] = row.tagsJson();
+      tagSets[i] = ids.tagSets()[i];
       received[i] = row.receivedAtMs();
     }
-    return new Bound(UPSERT_TELEMETRY, device, signal, ts, value, text, tags, received);
+    return new Bound(UPSERT_TELEMETRY, series, ts, value, text, tagSets, received);
   }
 
   /**

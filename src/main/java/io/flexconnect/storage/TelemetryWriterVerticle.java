@@ -51,7 +51,6 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   private final WriterStats stats = new WriterStats();
   private Pool pool;
   private WorkerExecutor workers;
-  private FlushWriter flushWriter;
   private TelemetryStatements statements;
   private Lane[] lanes;
   private boolean failing;
@@ -75,7 +74,6 @@ public final class TelemetryWriterVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, database, 1); // pruning only: flushes use the lanes' JDBC connections
     workers = vertx.createSharedWorkerExecutor("flexconnect-storage-writer", config.writerThreads());
-    flushWriter = new FlushWriter(config.copy());
     statements = new TelemetryStatements(config.rejectedKeep());
     lanes = new Lane[config.writers()];
     for (int i = 0; i < lanes.length; i++) {
@@ -175,6 +173,8 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     private long timerId = -1;
     // Used by one worker thread at a time: a lane runs one flush at a time.
     private volatile Connection connection;
+    // Its series-id cache likewise; one per lane, so lanes never contend for it.
+    private final FlushWriter flushWriter = new FlushWriter(config.copy());
 
     void accept(Message<?> message) {
       int rows = rowsOf(message.body());

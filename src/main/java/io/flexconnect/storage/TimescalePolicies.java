@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What TimescaleDB adds once {@code telemetry} is a hypertable: the 1-minute rollup
+ * What TimescaleDB adds once {@code telemetry_points} is a hypertable: the 1-minute rollup
  * {@code telemetry_1m} as a continuous aggregate (replacing the plain view of the same name that
- * V3 creates for PostgreSQL), and compression and retention policies from the configuration.
+ * V3 and V12 create for PostgreSQL), and compression and retention policies from the configuration.
  *
  * <p>Applied at every start under the migration lock, so a changed setting takes effect on the
  * next start. Each policy is compared with the configuration and replaced only when its settings
@@ -27,13 +27,17 @@ public record TimescalePolicies(int retentionDays, int compressAfterDays) {
   // uploads lands in the raw table but not in the rollup's materialized part.
   static final String REFRESH_START = "7 days";
 
+  /** The hypertable of raw telemetry (the view {@code telemetry} joins it back to names). */
+  public static final String POINTS = "telemetry_points";
+
   private static final String CREATE_ROLLUP = """
       CREATE MATERIALIZED VIEW telemetry_1m
       WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-      SELECT device_id, signal, time_bucket(INTERVAL '1 minute', ts) AS bucket,
-             count(value) AS samples, sum(value) AS sum_value, min(value) AS min_value, max(value) AS max_value
-      FROM telemetry
-      GROUP BY device_id, signal, time_bucket(INTERVAL '1 minute', ts)
+      SELECT s.device_id, s.signal, time_bucket(INTERVAL '1 minute', p.ts) AS bucket,
+             count(p.value) AS samples, sum(p.value) AS sum_value, min(p.value) AS min_value,
+             max(p.value) AS max_value
+      FROM telemetry_points p JOIN series s ON s.series_id = p.series_id
+      GROUP BY s.device_id, s.signal, time_bucket(INTERVAL '1 minute', p.ts)
       WITH NO DATA""";
 
   public TimescalePolicies {
@@ -73,7 +77,7 @@ public record TimescalePolicies(int retentionDays, int compressAfterDays) {
         })
         .compose(created -> refresh(conn)
             .compose(v -> compression(conn))
-            .compose(v -> retention(conn, "telemetry"))
+            .compose(v -> retention(conn, POINTS))
             .compose(v -> retention(conn, "telemetry_1m"))
             .compose(v -> retention(conn, "can_messages"))
             .map(created));
@@ -91,22 +95,22 @@ public record TimescalePolicies(int retentionDays, int compressAfterDays) {
 
   private Future<Void> compression(SqlConnection conn) {
     return conn.query("SELECT compression_enabled FROM timescaledb_information.hypertables "
-            + "WHERE hypertable_name = 'telemetry'").execute()
+            + "WHERE hypertable_name = '" + POINTS + "'").execute()
         .compose(rows -> {
           boolean enabled = rows.size() > 0 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0));
           if (enabled || compressAfterDays == 0) {
             return Future.succeededFuture();
           }
-          // Segment by the key's leading columns: a device's signal decompresses alone.
-          return conn.query("ALTER TABLE telemetry SET (timescaledb.compress, "
-              + "timescaledb.compress_segmentby = 'device_id, signal', "
+          // Segment by the key's leading column: a device's signal decompresses alone.
+          return conn.query("ALTER TABLE " + POINTS + " SET (timescaledb.compress, "
+              + "timescaledb.compress_segmentby = 'series_id', "
               + "timescaledb.compress_orderby = 'ts DESC')").execute().mapEmpty();
         })
-        .compose(v -> ensurePolicy(conn, "policy_compression", "telemetry",
+        .compose(v -> ensurePolicy(conn, "policy_compression", POINTS,
             compressAfterDays == 0 ? null
                 : "(j.config->>'compress_after')::interval = INTERVAL '" + compressAfterDays + " days'",
-            "SELECT remove_compression_policy('telemetry', if_exists => true)",
-            "SELECT add_compression_policy('telemetry', compress_after => INTERVAL '" + compressAfterDays + " days')"));
+            "SELECT remove_compression_policy('" + POINTS + "', if_exists => true)",
+            "SELECT add_compression_policy('" + POINTS + "', compress_after => INTERVAL '" + compressAfterDays + " days')"));
   }
 
   private Future<Void> retention(SqlConnection conn, String relation) {
