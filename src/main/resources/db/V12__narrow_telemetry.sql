@@ -94,23 +94,6 @@ SELECT device_id, signal, date_trunc('minute', ts) AS bucket,
 FROM telemetry
 GROUP BY device_id, signal, date_trunc('minute', ts);
 
--- The reader keeps reading the old names; it may also read the narrow tables for its own SQL.
-CREATE OR REPLACE FUNCTION flexconnect_grant_reader() RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flexconnect_reader') THEN
-    RETURN false;
-  END IF;
-  EXECUTE format('GRANT CONNECT ON DATABASE %I TO flexconnect_reader', current_database());
-  GRANT USAGE ON SCHEMA public TO flexconnect_reader;
-  GRANT SELECT ON telemetry, device_signals, telemetry_1m TO flexconnect_reader;
-  GRANT SELECT ON series, tag_sets, telemetry_points TO flexconnect_reader;
-  GRANT SELECT ON dashboard_devices, dashboard_rejections, dashboard_rejections_per_minute,
-    dashboard_alerts TO flexconnect_reader;
-  -- Devices by column: everything but the token hash.
-  GRANT SELECT (device_id, tenant_id, created_at, last_seen) ON devices TO flexconnect_reader;
-  RETURN true;
-END $$;
-REVOKE EXECUTE ON FUNCTION flexconnect_grant_reader() FROM PUBLIC;
-
+-- The reader's grants by name (flexconnect_grant_reader() of V3): telemetry and telemetry_1m are
+-- views now, behind which the reader needs nothing (a view reads with its owner's rights).
 SELECT flexconnect_grant_reader();

@@ -32,11 +32,7 @@ final class TelemetryCopy {
         copy.row(FIELDS);
         copy.int4(ids.series()[i]);
         copy.timestamp(row.timestampMs());
-        if (row.numeric()) {
-          copy.float8(row.value());
-        } else {
-          copy.nullField();
-        }
+        value(copy, row);
         copy.text(row.text());
         int tagSet = ids.tagSets()[i];
         if (tagSet == SeriesIds.NO_TAGS) {
@@ -47,6 +43,15 @@ final class TelemetryCopy {
         copy.timestamp(row.receivedAtMs());
       }
       return copy.finish();
+    }
+  }
+
+  /** A row's numeric value as float8, or NULL when it has none (a text value). */
+  static void value(BinaryCopy copy, TelemetryRow row) throws SQLException {
+    if (row.numeric()) {
+      copy.float8(row.value());
+    } else {
+      copy.nullField();
     }
   }
 }

@@ -20,10 +20,11 @@ class AggregationCountTest {
   static void start() throws Exception {
     fx = PlatformFixture.start("aggregation_count", Map.of());
     fx.addDevice("count-0001", "tok_count-0001-aaaa");
-    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("""
-        INSERT INTO telemetry (device_id, signal, ts, value, received_at)
-        SELECT 'count-0001', 'rpm', timestamptz 'epoch' + (1700006400 + m * 60) * interval '1 second', m, now()
-        FROM generate_series(0, 1439) AS m"""));
+    TestDatabase.insertTelemetry(fx.dbUrl, """
+        SELECT 'count-0001' AS device_id, 'rpm' AS signal,
+               timestamptz 'epoch' + (1700006400 + m * 60) * interval '1 second' AS ts, m::float8 AS value,
+               NULL::text AS value_text, NULL::jsonb AS tags, now() AS received_at
+        FROM generate_series(0, 1439) AS m""");
   }
 
   @AfterAll

@@ -27,10 +27,11 @@ class AggregationTest {
     fx = PlatformFixture.start("aggregation", Map.of());
     fx.addDevice("agg-0001", "tok_agg-0001-aaaa");
     // Signal sK at second t of the day has the value (t % 3600) + K.
-    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("""
-        INSERT INTO telemetry (device_id, signal, ts, value, received_at)
-        SELECT 'agg-0001', 's' || k, timestamptz 'epoch' + (1700006400 + t) * interval '1 second', (t % 3600) + k, now()
-        FROM generate_series(0, 86399) AS t, generate_series(0, 19) AS k"""));
+    TestDatabase.insertTelemetry(fx.dbUrl, """
+        SELECT 'agg-0001' AS device_id, 's' || k AS signal,
+               timestamptz 'epoch' + (1700006400 + t) * interval '1 second' AS ts, ((t % 3600) + k)::float8 AS value,
+               NULL::text AS value_text, NULL::jsonb AS tags, now() AS received_at
+        FROM generate_series(0, 86399) AS t, generate_series(0, 19) AS k""");
   }
 
   @AfterAll

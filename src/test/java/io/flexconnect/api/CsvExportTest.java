@@ -23,11 +23,11 @@ class CsvExportTest {
   static void start() throws Exception {
     fx = PlatformFixture.start("csv_export", Map.of());
     fx.addDevice("csv-0001", "tok_csv-0001-cccc");
-    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("""
-        INSERT INTO telemetry (device_id, signal, ts, value, value_text, tags, received_at)
-        SELECT 'csv-0001', 'v', timestamptz 'epoch' + (1700000000000 + i) * interval '1 millisecond', i, NULL,
-               CASE WHEN i = 0 THEN '{"site":"a,b"}'::jsonb END, now()
-        FROM generate_series(0, 999999) AS i"""));
+    TestDatabase.insertTelemetry(fx.dbUrl, """
+        SELECT 'csv-0001' AS device_id, 'v' AS signal,
+               timestamptz 'epoch' + (1700000000000 + i) * interval '1 millisecond' AS ts, i::float8 AS value,
+               NULL::text AS value_text, CASE WHEN i = 0 THEN '{"site":"a,b"}'::jsonb END AS tags, now() AS received_at
+        FROM generate_series(0, 999999) AS i""");
   }
 
   @AfterAll

@@ -66,7 +66,7 @@ class ReaderRoleTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"rejected_messages", "can_messages", "alerts", "schema_version", "device_credentials",
-      "dbc_files", "redecode_runs"})
+      "dbc_files", "redecode_runs", "telemetry_points", "series", "tag_sets"})
   void verifiesThatTheReaderCannotReadTablesBehindTheViews(String table) {
     // rejected payload bytes, raw CAN payloads, and anything not granted explicitly
     assertThatThrownBy(() -> countAsReader("SELECT count(*) FROM " + table))
@@ -75,14 +75,16 @@ class ReaderRoleTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "INSERT INTO telemetry (device_id, signal, ts, value, received_at) VALUES ('x', 'y', now(), 1, now())",
-      "UPDATE telemetry SET value = 0",
-      "DELETE FROM telemetry",
+      "INSERT INTO telemetry_points (series_id, ts, value, received_at) VALUES (1, now(), 1, now())",
+      "INSERT INTO series (device_id, signal) VALUES ('x', 'y')",
+      "UPDATE telemetry_points SET value = 0",
+      "DELETE FROM telemetry_points",
+      "DELETE FROM tag_sets",
       "UPDATE devices SET last_seen = now()",
       "DELETE FROM device_signals",
       "INSERT INTO alerts (device_id, rule_id, rule_name, state, opened_at) VALUES ('x', 'r', 'r', 'firing', now())",
       "UPDATE dashboard_alerts SET state = 'resolved'",
-      "TRUNCATE telemetry",
+      "TRUNCATE telemetry_points",
       "CREATE TABLE reader_owned (x int)",
       "CREATE VIEW reader_view AS SELECT 1 AS x",
       "SELECT flexconnect_grant_reader()"})

@@ -52,7 +52,7 @@ class NoDataLossTest {
     try (PlatformFixture fx = PlatformFixture.start("loss_outage", Map.of(
         "FLEXCONNECT_MQTT_RETRY_MIN_MS", "50", "FLEXCONNECT_MQTT_RETRY_MAX_MS", "200"))) {
       fx.addDevice("loss-0001", TOKEN);
-      TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry RENAME TO telemetry_away"));
+      TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_points RENAME TO telemetry_points_away"));
       try (TestPublisher device = fx.publisher("loss-device")) {
         publishAll(device, 0, 200);
       }
@@ -60,7 +60,7 @@ class NoDataLossTest {
           fx.status().inFlight() == 200 && fx.status().retries() > 200 ? true : null);
       assertThat(fx.status().acknowledged()).isZero();
 
-      TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_away RENAME TO telemetry"));
+      TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_points_away RENAME TO telemetry_points"));
       Await.until("all 200 rows", Duration.ofSeconds(30), () -> storedRows(fx.dbUrl) == 200 ? true : null);
       Await.until("everything acknowledged", Duration.ofSeconds(10), () -> fx.status().inFlight() == 0 ? true : null);
       assertThat(fx.status().acknowledged()).isEqualTo(200);

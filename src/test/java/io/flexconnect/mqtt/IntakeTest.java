@@ -61,11 +61,11 @@ class IntakeTest {
   }
 
   static void storageDown(String dbUrl) {
-    TestDatabase.jdbc(dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry RENAME TO telemetry_away"));
+    TestDatabase.jdbc(dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_points RENAME TO telemetry_points_away"));
   }
 
   static void storageUp(String dbUrl) {
-    TestDatabase.jdbc(dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_away RENAME TO telemetry"));
+    TestDatabase.jdbc(dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_points_away RENAME TO telemetry_points"));
   }
 
   static void publishAll(TestPublisher publisher, int from, int to) {
@@ -248,7 +248,7 @@ class IntakeTest {
   static Connection lockTelemetry(String dbUrl) throws java.sql.SQLException {
     Connection locker = connect(dbUrl);
     locker.setAutoCommit(false);
-    locker.createStatement().execute("LOCK TABLE telemetry IN EXCLUSIVE MODE");
+    locker.createStatement().execute("LOCK TABLE telemetry_points IN EXCLUSIVE MODE");
     return locker;
   }
 

@@ -88,7 +88,7 @@ public class StorageRefusalTest {
   @Test
   public void verifiesThatHealthSaysStorageIsFailingWhileWritesFailAndUpOnceTheyCommitAgain() {
     Http anonymous = new Http(fx.platform.httpPort());
-    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry RENAME TO telemetry_away"));
+    TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_points RENAME TO telemetry_points_away"));
     try {
       try (TestPublisher device = fx.publisher("outage-device")) {
         device.publish("flexconnect/poison-0001/json", message(1000, "outage", "\"during-outage\""));
@@ -104,7 +104,7 @@ public class StorageRefusalTest {
       assertThat(failing.json().getString("storage_error")).contains("42P01");
       assertThat(fx.status().inFlight()).isEqualTo(1); // kept for retry, not refused
     } finally {
-      TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_away RENAME TO telemetry"));
+      TestDatabase.jdbc(fx.dbUrl, conn -> conn.createStatement().execute("ALTER TABLE telemetry_points_away RENAME TO telemetry_points"));
     }
     Await.until("the held message stored", Duration.ofSeconds(20), () -> rows("outage") == 1
         && fx.status().inFlight() == 0 ? true : null);

@@ -82,14 +82,14 @@ class CompressedChunksTest {
 
   /** Compresses every telemetry chunk holding {@code ms} with {@code compress_chunk}. */
   static void compressChunkOf(long ms) {
-    execute(fx.dbUrl, "SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('telemetry', "
+    execute(fx.dbUrl, "SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('telemetry_points', "
         + "older_than => to_timestamp(" + (ms + DAY_MS) / 1000 + "), newer_than => to_timestamp(" + (ms - DAY_MS) / 1000
         + ")) c");
     assertThat(compressed(ms)).as("chunk of %s compressed", Instant.ofEpochMilli(ms)).isTrue();
   }
 
   static boolean compressed(long ms) {
-    return longValue(fx.dbUrl, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'telemetry' "
+    return longValue(fx.dbUrl, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'telemetry_points' "
         + "AND is_compressed AND range_start <= to_timestamp(" + ms / 1000.0 + ") AND range_end > to_timestamp("
         + ms / 1000.0 + ")") == 1;
   }
@@ -105,7 +105,8 @@ class CompressedChunksTest {
     compressChunkOf(day);
 
     // The limit is real on this server: a session with TimescaleDB's defaults cannot touch them all.
-    assertThatThrownBy(() -> execute(fx.dbUrl, "UPDATE telemetry SET value = value WHERE device_id = '" + device + "'"))
+    assertThatThrownBy(() -> execute(fx.dbUrl, "UPDATE telemetry_points SET value = value "
+        + "WHERE series_id IN (SELECT series_id FROM series WHERE device_id = '" + device + "')"))
         .hasRootCauseInstanceOf(SQLException.class)
         .rootCause().satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("53400"));
 
@@ -126,7 +127,7 @@ class CompressedChunksTest {
     publish(device, Telemetry.message(device, token, day, 1_000, 2, 0));
     awaitRows("2,000 rows", "device_id = '" + device + "'", 2_000);
 
-    Timescale.runJob(fx.dbUrl, Timescale.jobId(fx.dbUrl, "policy_compression", "telemetry"));
+    Timescale.runJob(fx.dbUrl, Timescale.jobId(fx.dbUrl, "policy_compression", "telemetry_points"));
     assertThat(compressed(day)).isTrue();
 
     publish(device, Telemetry.message(device, token, day, 500, 2, 5_000)); // upserts

@@ -68,7 +68,7 @@ class RetentionTest {
     assertThat(oldRows).isPositive();
     assertThat(recentRows).isEqualTo(oldRows);
 
-    for (String relation : new String[] {"telemetry", "telemetry_1m", "can_messages"}) {
+    for (String relation : new String[] {"telemetry_points", "telemetry_1m", "can_messages"}) {
       Timescale.runJob(fx.dbUrl, Timescale.jobId(fx.dbUrl, "policy_retention", relation));
     }
     assertThat(rows("telemetry", "ts < " + before(now - 10 * DAY_MS))).isZero();

@@ -58,7 +58,7 @@ final class Timescale {
   /** Compressed chunks of telemetry holding rows before {@code beforeMs}. */
   static long compressedChunks(String url) {
     return longValue(url, "SELECT count(*) FROM timescaledb_information.chunks "
-        + "WHERE hypertable_name = 'telemetry' AND is_compressed");
+        + "WHERE hypertable_name = 'telemetry_points' AND is_compressed");
   }
 
   /** Fails when any TimescaleDB job of the database recorded an error. */

@@ -46,16 +46,16 @@ class TimescalePoliciesTest {
   void verifiesThatAStartWithUnchangedSettingsKeepsEveryPolicyJob() {
     String url = TestDatabase.newDatabase("ts_policies_same");
     migrate(url, new TimescalePolicies(30, 7));
-    int compression = jobId(url, "policy_compression", "telemetry");
-    int retention = jobId(url, "policy_retention", "telemetry");
+    int compression = jobId(url, "policy_compression", "telemetry_points");
+    int retention = jobId(url, "policy_retention", "telemetry_points");
     int rollupRetention = jobId(url, "policy_retention", "telemetry_1m");
     int rawRetention = jobId(url, "policy_retention", "can_messages");
     int refresh = jobId(url, "policy_refresh_continuous_aggregate", "telemetry_1m");
     assertThat(new int[] {compression, retention, rollupRetention, rawRetention, refresh}).doesNotContain(0);
 
     migrate(url, new TimescalePolicies(30, 7));
-    assertThat(jobId(url, "policy_compression", "telemetry")).isEqualTo(compression);
-    assertThat(jobId(url, "policy_retention", "telemetry")).isEqualTo(retention);
+    assertThat(jobId(url, "policy_compression", "telemetry_points")).isEqualTo(compression);
+    assertThat(jobId(url, "policy_retention", "telemetry_points")).isEqualTo(retention);
     assertThat(jobId(url, "policy_retention", "telemetry_1m")).isEqualTo(rollupRetention);
     assertThat(jobId(url, "policy_retention", "can_messages")).isEqualTo(rawRetention);
     assertThat(jobId(url, "policy_refresh_continuous_aggregate", "telemetry_1m")).isEqualTo(refresh);
@@ -66,20 +66,20 @@ class TimescalePoliciesTest {
   void verifiesThatAChangedSettingReplacesOnlyItsPolicyAndZeroRemovesIt() {
     String url = TestDatabase.newDatabase("ts_policies_changed");
     migrate(url, new TimescalePolicies(30, 7));
-    int compression = jobId(url, "policy_compression", "telemetry");
-    int retention = jobId(url, "policy_retention", "telemetry");
+    int compression = jobId(url, "policy_compression", "telemetry_points");
+    int retention = jobId(url, "policy_retention", "telemetry_points");
 
     migrate(url, new TimescalePolicies(60, 7));
-    assertThat(jobId(url, "policy_compression", "telemetry")).isEqualTo(compression);
-    int newRetention = jobId(url, "policy_retention", "telemetry");
+    assertThat(jobId(url, "policy_compression", "telemetry_points")).isEqualTo(compression);
+    int newRetention = jobId(url, "policy_retention", "telemetry_points");
     assertThat(newRetention).isNotZero().isNotEqualTo(retention);
     assertThat(Timescale.strings(url, "SELECT config->>'drop_after' FROM timescaledb_information.jobs WHERE job_id = "
         + newRetention)).containsExactly("60 days");
 
     migrate(url, new TimescalePolicies(0, 7));
-    assertThat(jobId(url, "policy_retention", "telemetry")).isZero();
+    assertThat(jobId(url, "policy_retention", "telemetry_points")).isZero();
     assertThat(jobId(url, "policy_retention", "can_messages")).isZero();
-    assertThat(jobId(url, "policy_compression", "telemetry")).isEqualTo(compression);
+    assertThat(jobId(url, "policy_compression", "telemetry_points")).isEqualTo(compression);
   }
 
   @Test
@@ -87,6 +87,6 @@ class TimescalePoliciesTest {
     String url = TestDatabase.newDatabase("ts_policies_raw");
     migrate(url, new TimescalePolicies(30, 7));
     assertThat(Timescale.strings(url, "SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1"))
-        .contains("can_messages", "telemetry");
+        .contains("can_messages", "telemetry_points");
   }
 }

@@ -1,7 +1,6 @@
 package io.flexconnect.storage;
 
 import io.flexconnect.storage.DatabaseConfig.EmbeddedDatabaseConfig;
-import io.flexconnect.storage.TelemetryStatements.Bound;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -23,9 +22,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * How fast each way of writing a flush gets the same telemetry rows into an empty {@code telemetry}
- * table, as a ratio to one plain binary {@code COPY} of all of them, measured in the same run on
- * plain PostgreSQL and on a TimescaleDB hypertable. In the {@code io.flexconnect.storage} package
+ * How fast the writer gets telemetry rows into the empty narrow tables ({@code telemetry_points},
+ * {@code series}, {@code tag_sets}), as a ratio to one plain binary {@code COPY} of the same rows
+ * into a wide table shaped like {@code telemetry} before V12 (the ceiling of earlier runs), measured
+ * in the same run on plain PostgreSQL and on TimescaleDB hypertables. In the {@code io.flexconnect.storage} package
  * to run the writer's own (package-private) statements and COPY encoder rather than copies of them.
  *
  * <p>Usage: {@code CopyWriteBenchmark SERVER_URL ROWS ROUNDS RESULT_FILE}; the server's user must
@@ -72,63 +72,93 @@ public final class CopyWriteBenchmark {
 
   private Map<String, Strategy> strategies() {
     Map<String, Strategy> s = new LinkedHashMap<>();
-    s.put("COPY binary, all rows in one statement (ceiling)", (jdbc, v) -> {
-      TelemetryCopy.copy(jdbc, rows);
+    s.put("COPY binary into the wide table, all rows in one statement (ceiling)", (jdbc, v) -> {
+      copyWide(jdbc, rows, "telemetry_wide");
       jdbc.commit();
     });
-    s.put("(a) unnest upsert, Vert.x (the writer before)", (jdbc, v) -> {
+    s.put("COPY binary narrow per flush, ids cached (optimistic path)", (jdbc, v) -> {
+      SeriesIds ids = new SeriesIds(FlushWriter.CACHED_SERIES, FlushWriter.CACHED_TAG_SETS);
       for (List<TelemetryRow> batch : batches) {
-        Bound upsert = TelemetryStatements.telemetryUpsert(batch);
-        await(v.begin().compose(tx -> v.preparedQuery(upsert.sql()).execute(upsert.tuple())
-            .compose(r -> tx.commit())));
-      }
-    });
-    s.put("(a') unnest upsert, JDBC", (jdbc, v) -> {
-      for (List<TelemetryRow> batch : batches) {
-        FlushWriter.execute(jdbc, TelemetryStatements.telemetryUpsert(batch));
+        SeriesIds.Ids batchIds = ids.resolve(jdbc, batch);
+        TelemetryCopy.copy(jdbc, batch, batchIds);
         jdbc.commit();
       }
     });
-    s.put("(b) COPY into temp staging + INSERT ... SELECT ON CONFLICT", (jdbc, v) -> {
-      try (Statement st = jdbc.createStatement()) {
-        st.execute("CREATE TEMP TABLE IF NOT EXISTS telemetry_staging "
-            + "(LIKE telemetry INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-        jdbc.commit();
-        String merge = "INSERT INTO telemetry SELECT * FROM telemetry_staging "
-            + TelemetryStatements.UPSERT_TELEMETRY.substring(TelemetryStatements.UPSERT_TELEMETRY.indexOf("ON CONFLICT"));
-        for (List<TelemetryRow> batch : batches) {
-          TelemetryCopy.copy(jdbc, batch, "telemetry_staging");
-          st.executeUpdate(merge);
-          jdbc.commit();
-        }
-      }
-    });
-    s.put("(c) binary unnest INSERT, no ON CONFLICT (optimistic), Vert.x", (jdbc, v) -> {
+    s.put("latest values only: folded upsert of device_signals per flush", (jdbc, v) -> {
       for (List<TelemetryRow> batch : batches) {
-        Bound upsert = TelemetryStatements.telemetryUpsert(batch);
-        String insert = upsert.sql().substring(0, upsert.sql().indexOf("ON CONFLICT"));
-        await(v.begin().compose(tx -> v.preparedQuery(insert).execute(upsert.tuple()).compose(r -> tx.commit())));
-      }
-    });
-    s.put("COPY binary per flush (ours: optimistic path)", (jdbc, v) -> {
-      for (List<TelemetryRow> batch : batches) {
-        TelemetryCopy.copy(jdbc, batch);
+        FlushWriter.execute(jdbc, TelemetryStatements.signalsUpsert(batch));
         jdbc.commit();
       }
     });
-    // A "redelivered" strategy runs right after the one before it, without emptying the table: every
+    s.put("latest values only: folded rows COPY'd into temp staging + one merge", this::stagedSignals);
+    // A "redelivered" strategy runs right after the one before it, without emptying the tables: every
     // row of every flush is stored already.
-    s.put("whole flush before: Vert.x upsert + device_signals + devices", this::upsertFlushes);
-    s.put("whole flush before, redelivered", this::upsertFlushes);
-    s.put("whole flush ours: FlushWriter, COPY + folded latest values", (jdbc, v) -> copyFlushes(jdbc));
-    s.put("whole flush ours, redelivered (COPY fails, upsert)", (jdbc, v) -> copyFlushes(jdbc));
+    s.put("whole flush: FlushWriter, COPY + folded latest values + devices", (jdbc, v) -> copyFlushes(jdbc));
+    s.put("whole flush, redelivered (COPY fails, upsert)", (jdbc, v) -> copyFlushes(jdbc));
     return s;
   }
 
-  private void upsertFlushes(Connection jdbc, SqlConnection v) {
-    TelemetryStatements statements = new TelemetryStatements(1);
-    for (List<TelemetryRow> batch : batches) {
-      await(v.begin().compose(tx -> statements.insertRows(v, batch).compose(r -> tx.commit())));
+  /** The wide rows the ceiling copies: the columns of telemetry before V12. */
+  private static void copyWide(Connection jdbc, List<TelemetryRow> rows, String table) throws SQLException {
+    try (BinaryCopy copy = BinaryCopy.open(jdbc, "COPY " + table
+        + " (device_id, signal, ts, value, value_text, tags, received_at) FROM STDIN (FORMAT binary)")) {
+      for (TelemetryRow row : rows) {
+        copy.row(7);
+        copy.text(row.deviceId());
+        copy.text(row.signal());
+        copy.timestamp(row.timestampMs());
+        TelemetryCopy.value(copy, row);
+        copy.text(row.text());
+        copy.jsonb(row.tagsJson());
+        copy.timestamp(row.receivedAtMs());
+      }
+      copy.finish();
+    }
+  }
+
+  // The alternative to the folded upsert: the folded rows by COPY into a staging table, merged by
+  // one INSERT ... SELECT with the same ON CONFLICT rule.
+  private void stagedSignals(Connection jdbc, SqlConnection v) throws SQLException {
+    String upsert = TelemetryStatements.UPSERT_SIGNALS;
+    String merge = """
+        INSERT INTO device_signals AS ds
+          (device_id, signal, source, unit, first_ts, ts, value, value_text, tags, received_at)
+        SELECT device_id, signal, source, unit, first_ts, ts, value, value_text, tags, received_at
+        FROM signals_staging
+        """ + upsert.substring(upsert.indexOf("ON CONFLICT"));
+    try (Statement st = jdbc.createStatement()) {
+      st.execute("CREATE TEMP TABLE IF NOT EXISTS signals_staging "
+          + "(LIKE device_signals INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+      jdbc.commit();
+      for (List<TelemetryRow> batch : batches) {
+        Map<String, TelemetryRow> newest = new LinkedHashMap<>();
+        Map<String, Long> earliest = new LinkedHashMap<>();
+        for (TelemetryRow row : batch) {
+          String key = row.deviceId() + '\0' + row.signal();
+          newest.merge(key, row, (a, b) -> b.timestampMs() >= a.timestampMs() ? b : a);
+          earliest.merge(key, row.timestampMs(), Math::min);
+        }
+        try (BinaryCopy copy = BinaryCopy.open(jdbc, "COPY signals_staging (device_id, signal, source, unit, "
+            + "first_ts, ts, value, value_text, tags, received_at) FROM STDIN (FORMAT binary)")) {
+          for (Map.Entry<String, TelemetryRow> e : newest.entrySet()) {
+            TelemetryRow row = e.getValue();
+            copy.row(10);
+            copy.text(row.deviceId());
+            copy.text(row.signal());
+            copy.text(row.source());
+            copy.text(row.unit());
+            copy.timestamp(earliest.get(e.getKey()));
+            copy.timestamp(row.timestampMs());
+            TelemetryCopy.value(copy, row);
+            copy.text(row.text());
+            copy.jsonb(row.tagsJson());
+            copy.timestamp(row.receivedAtMs());
+          }
+          copy.finish();
+        }
+        st.executeUpdate(merge);
+        jdbc.commit();
+      }
     }
   }
 
@@ -150,11 +180,20 @@ public final class CopyWriteBenchmark {
     Map<String, double[]> seconds = new LinkedHashMap<>();
     try (Connection jdbc = Database.openWriterConnection(config)) {
       try (Statement st = jdbc.createStatement()) {
-        if (!timescale) {
-          // The migration made telemetry a hypertable (the server has TimescaleDB): a plain table instead.
-          st.execute("CREATE TABLE telemetry_plain (LIKE telemetry INCLUDING ALL)");
-          st.execute("DROP TABLE telemetry CASCADE");
-          st.execute("ALTER TABLE telemetry_plain RENAME TO telemetry");
+        // The ceiling's table: telemetry as it was before V12 (key and arrival index included).
+        st.execute("""
+            CREATE TABLE telemetry_wide (device_id text NOT NULL, signal text NOT NULL, ts timestamptz NOT NULL,
+              value double precision, value_text text, tags jsonb, received_at timestamptz NOT NULL,
+              PRIMARY KEY (device_id, signal, ts))""");
+        st.execute("CREATE INDEX ON telemetry_wide (received_at DESC)");
+        if (timescale) {
+          st.execute("SELECT create_hypertable('telemetry_wide', 'ts', chunk_time_interval => INTERVAL '1 day')");
+        } else {
+          // The migration made telemetry_points a hypertable (the server has TimescaleDB): a plain
+          // table instead (the views over it go; nothing here reads them).
+          st.execute("CREATE TABLE points_plain (LIKE telemetry_points INCLUDING ALL)");
+          st.execute("DROP TABLE telemetry_points CASCADE");
+          st.execute("ALTER TABLE points_plain RENAME TO telemetry_points");
         }
         for (int d = 0; d < DEVICES; d++) {
           st.execute("INSERT INTO devices (device_id) VALUES ('bench-" + d + "') ON CONFLICT DO NOTHING");
@@ -187,7 +226,7 @@ public final class CopyWriteBenchmark {
 
   private static void reset(Connection jdbc) throws SQLException {
     try (Statement st = jdbc.createStatement()) {
-      st.execute("TRUNCATE telemetry, device_signals");
+      st.execute("TRUNCATE telemetry_wide, telemetry_points, series, tag_sets, device_signals");
       st.execute("UPDATE devices SET messages = 0, last_seen = NULL");
       jdbc.commit();
       jdbc.setAutoCommit(true);
