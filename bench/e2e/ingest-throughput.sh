@@ -19,6 +19,8 @@
 #   INGEST_HEAP          the platform's -Xmx in the main runs (empty: the JVM's default)
 #   INGEST_SMALL_HEAP    the heap of the extra JSON and CAN run (256m; empty skips it)
 #   INGEST_PLATFORM_ENV  "K=V ..." added to the platform's environment (e.g. FLEXCONNECT_STORAGE_WRITERS=4)
+#   INGEST_JAVA_OPTS     JVM options of the platform, before -jar (e.g. "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+#   INGEST_FORMATS       the platform runs, in order ("json can"; "json" alone skips CAN)
 #   INGEST_ROWS_SQL      how to read the platform's rows as (device_id, name, time, value)
 #                        (default: SELECT device_id, signal AS name, ts AS time, value FROM telemetry)
 #

@@ -260,6 +260,9 @@ public final class AlertsVerticle extends VerticleBase {
   }
 
   private void onCommitted(TelemetryBatch batch) {
+    if (rules.size() == 0) {
+      return; // nothing to evaluate: no grouping, no machines, no state to save (rules added later start fresh)
+    }
     Map<String, List<TelemetryRow>> byDevice = new LinkedHashMap<>();
     for (TelemetryRow row : batch.rows()) {
       byDevice.computeIfAbsent(row.deviceId(), d -> new ArrayList<>()).add(row);

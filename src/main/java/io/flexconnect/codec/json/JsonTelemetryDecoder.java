@@ -30,9 +30,13 @@ import java.util.Base64;
  * parser factory it holds recycles buffers per thread).
  */
 public final class JsonTelemetryDecoder {
+  /** Distinct signal names kept as shared strings; a device fleet's names fit many times over. */
+  private static final int NAME_SLOTS = 4096;
 
   private final JsonFactory factory;
   private final JsonDecoderLimits limits;
+  /** Signal names shared across messages (see {@link NameCache}). */
+  private final NameCache names = new NameCache(NAME_SLOTS);
 
   public JsonTelemetryDecoder(JsonDecoderLimits limits) {
     this.limits = limits;
@@ -51,7 +55,7 @@ public final class JsonTelemetryDecoder {
    * @param nowMs the platform clock, for the future-timestamp bound
    */
   public Decoded<JsonTelemetry> decode(byte[] payload, int offset, int length, long nowMs) {
-    MessageReader outer = new MessageReader(limits, nowMs, false);
+    MessageReader outer = new MessageReader(limits, names, nowMs, false);
     String malformed = read(outer, payload, offset, length);
     if (malformed != null) {
       return Decoded.rejected(RejectReason.MALFORMED_JSON, malformed);
@@ -80,7 +84,7 @@ public final class JsonTelemetryDecoder {
       return r.cast();
     }
     byte[] json = ((Decoded.Ok<byte[]>) inflated).value();
-    MessageReader inner = new MessageReader(limits, nowMs, true);
+    MessageReader inner = new MessageReader(limits, names, nowMs, true);
     malformed = read(inner, json, 0, json.length);
     if (malformed != null) {
       return Decoded.rejected(RejectReason.MALFORMED_JSON, "in $.b64: " + malformed);

@@ -41,6 +41,7 @@ final class MessageReader {
   private static final String TAG_OBJECT = ": expected a {\"key\": \"value\"} object";
 
   private final JsonDecoderLimits limits;
+  private final NameCache names;
   private final long nowMs;
   private final boolean compressed;
 
@@ -60,7 +61,8 @@ final class MessageReader {
   private RejectReason faultReason;
   private String faultDetail;
 
-  MessageReader(JsonDecoderLimits limits, long nowMs, boolean compressed) {
+  MessageReader(JsonDecoderLimits limits, NameCache names, long nowMs, boolean compressed) {
+    this.names = names;
     this.limits = limits;
     this.nowMs = nowMs;
     this.compressed = compressed;
@@ -294,7 +296,7 @@ final class MessageReader {
       String key = p.currentName();
       JsonToken value = p.nextToken();
       if (key.equals("name")) {
-        name = value == JsonToken.VALUE_STRING ? p.getText() : null;
+        name = value == JsonToken.VALUE_STRING ? names.name(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : null;
         skip(p, value);
       } else if (key.equals("value")) {
         valueToken = value;

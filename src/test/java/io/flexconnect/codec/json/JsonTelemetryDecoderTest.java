@@ -295,4 +295,17 @@ class JsonTelemetryDecoderTest {
         + "{\"timestamp\":1622547800001,\"fields\":[{\"name\":\"x\",\"value\":2}]}]}").getBytes(StandardCharsets.UTF_8));
     assertThat(t.points().get(1).tags()).isSameAs(t.points().get(0).tags());
   }
+
+  @Test
+  void verifiesThatASignalNameRepeatedAcrossMessagesIsOneSharedString() {
+    String doc = "{\"device_id\": \"d1\", \"token\": \"t\", \"points\": [{\"timestamp\": 1622547800000,"
+        + " \"fields\": [{\"name\": \"Env.Temperature\", \"value\": 1}, {\"name\": \"h\\u00e9at\", \"value\": \"x\"}]}]}";
+    JsonTelemetry first = ok(doc.getBytes(StandardCharsets.UTF_8));
+    JsonTelemetry second = ok(doc.getBytes(StandardCharsets.UTF_8));
+    String name = first.points().get(0).fields().get(0).name();
+    assertThat(name).isEqualTo("Env.Temperature");
+    assertThat(second.points().get(0).fields().get(0).name()).isSameAs(name);
+    assertThat(second.points().get(0).fields().get(1).name()).isEqualTo("h\u00e9at")
+        .isSameAs(first.points().get(0).fields().get(1).name());
+  }
 }

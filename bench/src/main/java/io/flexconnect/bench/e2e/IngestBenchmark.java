@@ -65,6 +65,8 @@ public final class IngestBenchmark {
   private final String platformRowsSql;
   private final String psql;
   private final Map<String, String> platformEnv;
+  private final List<String> javaOptions;
+  private final List<String> formats;
   private final int mqttPort;
   private final int httpPort;
   private final ProcStats proc = new ProcStats(ProcStats.clockTicksPerSecond());
@@ -86,6 +88,8 @@ public final class IngestBenchmark {
         "SELECT device_id, signal AS name, ts AS time, value FROM telemetry");
     this.psql = env.getOrDefault("INGEST_PSQL", "/usr/lib/postgresql/15/bin/psql");
     this.platformEnv = keyValues(env.getOrDefault("INGEST_PLATFORM_ENV", ""));
+    this.javaOptions = words(env.getOrDefault("INGEST_JAVA_OPTS", ""));
+    this.formats = words(env.getOrDefault("INGEST_FORMATS", "json can"));
     this.mqttPort = port(env, "INGEST_MQTT_PORT");
     this.httpPort = port(env, "INGEST_HTTP_PORT");
   }
@@ -119,12 +123,12 @@ public final class IngestBenchmark {
       Measurement copy = copy(r, copyDb, csv);
       Checksum reference = checksum(copyDb, COPY_ROWS_SQL);
       report(measurements, copy, results, header);
-      for (String format : List.of("json", "can")) {
+      for (String format : formats) {
         report(measurements, platform(r, format, heap, copy.rowsPerS(), reference), results, header);
       }
       if (r == 1 && !smallHeap.isEmpty()) {
         // right after the first run, compared with its COPY: a run cut short still has it
-        for (String format : List.of("json", "can")) {
+        for (String format : formats) {
           report(measurements, platform(r, format, smallHeap, copy.rowsPerS(), reference), results, header);
         }
       }
@@ -327,6 +331,7 @@ public final class IngestBenchmark {
     if (!platformHeap.isEmpty()) {
       command.add("-Xmx" + platformHeap);
     }
+    command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("platform.log").toFile());
@@ -480,11 +485,12 @@ public final class IngestBenchmark {
     }
     return String.format("# %s, %d cores, platform %s: %d messages × 100 rows (%d rows) from %d devices, QoS 1,"
             + " window %d per device, %d run(s), median reported%n# %s, Mosquitto %s, CPU from /proc (%d ticks/s),"
-            + " steady state = %.0f%%..%.0f%% of the rows committed%n",
+            + " steady state = %.0f%%..%.0f%% of the rows committed, platform JVM options: %s%n",
         Instant.now().toString().substring(0, 19) + "Z", Runtime.getRuntime().availableProcessors(),
         System.getenv().getOrDefault("INGEST_PLATFORM_VERSION", "?"), dataset.messages(), dataset.rows(),
         dataset.devices(), window, runs, version, mosquittoVersion(),
-        Math.round(1e6 / proc.micros(1)), STEADY_FROM * 100, STEADY_TO * 100);
+        Math.round(1e6 / proc.micros(1)), STEADY_FROM * 100, STEADY_TO * 100,
+        javaOptions.isEmpty() ? "(none)" : String.join(" ", javaOptions));
   }
 
   private static String mosquittoVersion() throws IOException, InterruptedException {
@@ -538,6 +544,10 @@ public final class IngestBenchmark {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  private static List<String> words(String spaceSeparated) {
+    return spaceSeparated.isBlank() ? List.of() : List.of(spaceSeparated.trim().split("\\s+"));
   }
 
   private static Map<String, String> keyValues(String spaceSeparated) {
