@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   /** The login when neither the URL nor {@code db.user} names one (the server's administrator). */
   static final String DEFAULT_USER = "postgres";
-  private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   /**
    * TimescaleDB refuses a transaction that decompresses more than this many rows of compressed
@@ -124,6 +123,9 @@ public final class Database {
   }
 
   private static void limitNotLifted(Throwable cause) {
+    // The logger is looked up here, not in a static field: the CLI's read-only commands use this class
+    // for one connection and would otherwise set up logging for nothing.
+    Logger log = LoggerFactory.getLogger(Database.class);
     log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks may be refused",
         cause.getMessage());
   }
