@@ -13,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates connection pools (and the telemetry writer's JDBC connections) from a {@link DatabaseConfig}. */
@@ -124,9 +123,9 @@ public final class Database {
 
   private static void limitNotLifted(Throwable cause) {
     // The logger is looked up here, not in a static field: the CLI's read-only commands use this class
-    // for one connection and would otherwise set up logging for nothing.
-    Logger log = LoggerFactory.getLogger(Database.class);
-    log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks may be refused",
+    // for one connection, log nothing, and would otherwise set up logging (about 60 classes) for it.
+    LoggerFactory.getLogger(Database.class).warn(
+        "Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks may be refused",
         cause.getMessage());
   }
 }
