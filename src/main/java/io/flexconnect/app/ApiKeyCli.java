@@ -5,8 +5,6 @@ import io.flexconnect.auth.ApiKeyInfo;
 import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.List;
@@ -63,13 +61,9 @@ final class ApiKeyCli {
         String tenant = parsed.option("tenant", null);
         yield CliDatabase.read(config, err, conn -> ApiKeyStore.list(conn, tenant), keys -> {
           if (parsed.flag("json")) {
-            JsonArray json = new JsonArray();
-            for (ApiKeyInfo k : keys) {
-              json.add(new JsonObject().put("id", k.id()).put("tenant_id", k.tenantId()).put("name", k.name())
-                  .put("operator", k.operator()).put("created_at", k.createdAt().toString())
-                  .put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString()));
-            }
-            out.println(json.encode());
+            out.println(CliJson.array(keys, (k, json) -> json.put("id", k.id()).put("tenant_id", k.tenantId())
+                .put("name", k.name()).put("operator", k.operator()).put("created_at", k.createdAt().toString())
+                .put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString())));
             return 0;
           }
           out.println("id\ttenant\tname\toperator\tcreated\trevoked");

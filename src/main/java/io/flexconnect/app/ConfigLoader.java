@@ -1,16 +1,11 @@
 package io.flexconnect.app;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flexconnect.common.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,41 +19,36 @@ import java.util.Map;
  * storage.batchRows} → {@code FLEXCONNECT_STORAGE_BATCH_ROWS}; lists of strings are given
  * comma-separated. Unknown keys in the file are refused,
  * so a typo cannot silently fall back to a default.
+ *
+ * <p>The layers are merged as plain trees ({@link JsonTree}) and bound by {@link RecordBinder},
+ * without Jackson's data binding: every CLI command loads the configuration, and a read-only one
+ * should cost little more than its query.
  */
 public final class ConfigLoader {
 
   static final String DEFAULTS_RESOURCE = "/flexconnect-defaults.json";
   static final String ENV_PREFIX = "FLEXCONNECT";
 
-  private final ObjectMapper mapper =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   /** Loads defaults, then {@code file} when it exists, then the given environment. */
   public FlexconnectConfig load(Path file, Map<String, String> env) {
-    ObjectNode merged = defaults();
+    Map<String, Object> merged = defaults();
     if (file != null && Files.isRegularFile(file)) {
-      try {
-        JsonNode overrides = mapper.readTree(file.toFile());
-        if (!(overrides instanceof ObjectNode obj)) {
-          throw new ConfigException(file + ": expected a JSON object");
-        }
-        merge(merged, obj, file.toString());
+      Object overrides;
+      try (InputStream in = Files.newInputStream(file)) {
+        overrides = JsonTree.read(in);
       } catch (IOException e) {
         throw new ConfigException(file + ": " + e.getMessage(), e);
       }
+      merge(merged, object(overrides, file + ": expected a JSON object"), file.toString());
     }
     applyEnvironment(merged, ENV_PREFIX, env);
-    try {
-      return mapper.treeToValue(merged, FlexconnectConfig.class).validated();
-    } catch (IOException e) {
-      throw new ConfigException("invalid configuration: " + e.getMessage(), e);
-    }
+    return RecordBinder.bind(merged, FlexconnectConfig.class).validated();
   }
 
-  /** The shipped defaults alone, as a tree. */
-  public ObjectNode defaults() {
+  /** The shipped defaults alone, as a tree of maps, lists and scalars ({@link JsonTree}). */
+  public Map<String, Object> defaults() {
     try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-      return (ObjectNode) mapper.readTree(in);
+      return object(JsonTree.read(in), DEFAULTS_RESOURCE + " is not a JSON object");
     } catch (IOException e) {
       throw new IllegalStateException("defaults missing from the JAR", e);
     }
@@ -71,74 +61,85 @@ public final class ConfigLoader {
     return names;
   }
 
-  private static void collectNames(ObjectNode node, String prefix, List<String> names) {
-    node.fields().forEachRemaining(e -> {
-      String name = prefix + "_" + envSegment(e.getKey());
-      if (e.getValue() instanceof ObjectNode child) {
-        collectNames(child, name, names);
+  private static void collectNames(Map<String, Object> node, String prefix, List<String> names) {
+    node.forEach((key, value) -> {
+      String name = prefix + "_" + envSegment(key);
+      if (value instanceof Map<?, ?>) {
+        collectNames(object(value, name), name, names);
       } else {
         names.add(name);
       }
     });
   }
 
-  private void merge(ObjectNode target, ObjectNode overrides, String path) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode existing = target.get(e.getKey());
-      String keyPath = path + ": " + e.getKey();
-      if (existing == null) {
+  private static void merge(Map<String, Object> target, Map<String, Object> overrides, String path) {
+    overrides.forEach((key, value) -> {
+      Object existing = target.get(key);
+      String keyPath = path + ": " + key;
+      if (!target.containsKey(key)) {
         throw new ConfigException(keyPath + " is not a known setting");
       }
-      if (existing instanceof ObjectNode existingObj) {
-        if (!(e.getValue() instanceof ObjectNode overrideObj)) {
-          throw new ConfigException(keyPath + " must be an object");
-        }
-        merge(existingObj, overrideObj, path + "." + e.getKey());
+      if (existing instanceof Map<?, ?>) {
+        merge(object(existing, keyPath), object(value, keyPath + " must be an object"), path + "." + key);
       } else {
-        target.set(e.getKey(), e.getValue());
+        target.put(key, value);
       }
-    }
+    });
   }
 
-  private void applyEnvironment(ObjectNode node, String prefix, Map<String, String> env) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+  private static void applyEnvironment(Map<String, Object> node, String prefix, Map<String, String> env) {
+    for (Map.Entry<String, Object> e : node.entrySet()) {
       String name = prefix + "_" + envSegment(e.getKey());
-      if (e.getValue() instanceof ObjectNode child) {
-        applyEnvironment(child, name, env);
+      Object current = e.getValue();
+      if (current instanceof Map<?, ?>) {
+        applyEnvironment(object(current, name), name, env);
         continue;
       }
       String value = env.get(name);
       if (value == null) {
         continue;
       }
-      JsonNode current = e.getValue();
       try {
-        if (current.isArray()) {
-          // Lists from the environment: comma-separated values.
-          com.fasterxml.jackson.databind.node.ArrayNode list = node.putArray(e.getKey());
-          for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-              list.add(item.trim());
-            }
-          }
-        } else if (current.isBoolean()) {
-          if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new NumberFormatException("expected true or false");
-          }
-          node.put(e.getKey(), Boolean.parseBoolean(value));
-        } else if (current.isIntegralNumber()) {
-          node.put(e.getKey(), Long.parseLong(value.trim()));
-        } else if (current.isNumber()) {
-          node.put(e.getKey(), Double.parseDouble(value.trim()));
-        } else {
-          node.put(e.getKey(), value);
-        }
+        e.setValue(environmentValue(current, value));
       } catch (NumberFormatException ex) {
         throw new ConfigException(name + "=" + value + ": " + ex.getMessage(), ex);
       }
     }
+  }
+
+  /** {@code value} as the type of the setting's {@code current} value. */
+  private static Object environmentValue(Object current, String value) {
+    if (current instanceof List<?>) {
+      // Lists from the environment: comma-separated values.
+      List<Object> list = new ArrayList<>();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          list.add(item.trim());
+        }
+      }
+      return list;
+    }
+    if (current instanceof Boolean) {
+      if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+        throw new NumberFormatException("expected true or false");
+      }
+      return Boolean.parseBoolean(value);
+    }
+    if (current instanceof Integer || current instanceof Long) {
+      return Long.parseLong(value.trim());
+    }
+    if (current instanceof Number) {
+      return Double.parseDouble(value.trim());
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object value, String otherwise) {
+    if (!(value instanceof Map<?, ?>)) {
+      throw new ConfigException(otherwise);
+    }
+    return (Map<String, Object>) value;
   }
 
   /** camelCase → CAMEL_CASE. */

@@ -11,8 +11,6 @@ import io.flexconnect.pki.RevokedCertificates;
 import io.flexconnect.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -106,9 +104,7 @@ final class DeviceCli {
       }
       case "list" -> CliDatabase.read(config, err, DeviceRegistry::list, devices -> {
         if (parsed.flag("json")) {
-          JsonArray json = new JsonArray();
-          devices.forEach(d -> json.add(new JsonObject().put("device_id", d.deviceId()).put("tenant_id", d.tenantId())));
-          out.println(json.encode());
+          out.println(CliJson.array(devices, (d, json) -> json.put("device_id", d.deviceId()).put("tenant_id", d.tenantId())));
           return 0;
         }
         for (Device d : devices) {

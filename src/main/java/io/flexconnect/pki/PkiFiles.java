@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  * from a worker thread.
  */
 public final class PkiFiles {
-  private static final Logger log = LoggerFactory.getLogger(PkiFiles.class);
-
   public static final String CA_CERT = "ca.crt";
   public static final String CA_KEY = "ca.key";
   public static final String SERVER_CERT = "server.crt";
@@ -69,7 +67,7 @@ public final class PkiFiles {
           && existing.notAfter().isAfter(Instant.now().plus(RENEW_BEFORE))) {
         return new PlatformPki(ca, existing);
       }
-      log.info("Issuing a new broker server certificate for {} (hosts, issuer or validity changed)", hosts);
+      log().info("Issuing a new broker server certificate for {} (hosts, issuer or validity changed)", hosts);
     }
     Issued server = ca.issueServer(hosts, SERVER_VALIDITY);
     writeKeyAndCert(keyFile, certFile, server, true);
@@ -91,7 +89,7 @@ public final class PkiFiles {
     }
     CertificateAuthority ca = CertificateAuthority.create("Flexconnect Root CA", CA_VALIDITY, random);
     writeKeyAndCert(keyFile, certFile, new Issued(ca.certificate(), ca.key()), false);
-    log.info("Created the platform root CA in {}", dir);
+    log().info("Created the platform root CA in {}", dir);
     return ca;
   }
 
@@ -206,5 +204,13 @@ public final class PkiFiles {
     } catch (IOException e) {
       throw new PkiException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Looked up when something is logged, not in a static field: {@code pki crl} reads the CA and
+   * logs nothing, and a logger would set up logging (about 60 classes) for it.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(PkiFiles.class);
   }
 }

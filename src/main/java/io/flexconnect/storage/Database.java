@@ -13,14 +13,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates connection pools (and the telemetry writer's JDBC connections) from a {@link DatabaseConfig}. */
 public final class Database {
   /** The login when neither the URL nor {@code db.user} names one (the server's administrator). */
   static final String DEFAULT_USER = "postgres";
-  private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   /**
    * TimescaleDB refuses a transaction that decompresses more than this many rows of compressed
@@ -124,7 +122,10 @@ public final class Database {
   }
 
   private static void limitNotLifted(Throwable cause) {
-    log.warn("Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks may be refused",
+    // The logger is looked up here, not in a static field: the CLI's read-only commands use this class
+    // for one connection, log nothing, and would otherwise set up logging (about 60 classes) for it.
+    LoggerFactory.getLogger(Database.class).warn(
+        "Cannot lift the TimescaleDB decompression limit ({}); late data into compressed chunks may be refused",
         cause.getMessage());
   }
 }

@@ -116,6 +116,24 @@ class CliColdStartIT {
     assertThat(decode.err()).as("decode's summary, its only line on stderr").isEqualTo("decoded 1 frames, 0 unknown, 0 errors\n");
   }
 
+  /**
+   * Jackson's data binding (an {@code ObjectMapper}, about 400 classes) and logback's setup were
+   * a third of a read-only command's time: the configuration is bound without it, JSON output is
+   * streamed, and logging is set up only when something logs.
+   */
+  @Test
+  void verifiesThatReadOnlyCommandsLoadNoDataBindingAndSetUpNoLogging() throws Exception {
+    for (List<String> args : List.of(List.of("device", "list", "--json"), List.of("apikey", "list", "--json"),
+        List.of("env"))) {
+      Path classes = work.resolve("classes-binding.log");
+      Run run = javaWith(List.of("-Xlog:class+load=info:file=" + classes), args.toArray(String[]::new));
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(java.nio.file.Files.readAllLines(classes)).as(String.join(" ", args))
+          .noneMatch(line -> line.contains(" com.fasterxml.jackson.databind.") || line.contains(" ch.qos.logback."));
+    }
+  }
+
   @Test
   void verifiesThatReadOnlyCommandsStartNoVertxAgainstAnExternalDatabase() throws Exception {
     for (List<String> args : List.of(List.of("device", "list"), List.of("apikey", "list", "--json"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flexconnect.can.CanConfig;
 import io.flexconnect.common.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +65,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void verifiesThatAValueOfTheWrongTypeInTheFileNamesTheSettingPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, "{\"broker\": {\"port\": \"eighty\"}}");
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("broker.port").hasMessageContaining("eighty");
+  }
+
+  @Test
+  void verifiesThatAnUnknownKeyInsideAListOfObjectsIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, "{\"can\": {\"dbcMappings\": [{\"devices\": \"*\", \"file\": \"demo.dbc\", \"buss\": 1}]}}");
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("can.dbcMappings[0].buss");
+  }
+
+  @Test
+  void verifiesThatListsOfObjectsAndOptionalNumbersAreBound(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, "{\"can\": {\"dbcMappings\": [{\"devices\": \"truck-*\", \"bus\": 2, \"file\": \"demo.dbc\"},"
+        + " {\"devices\": \"*\", \"file\": \"demo.dbc\"}]}, \"http\": {\"corsOrigins\": [\"https://a.example\"]}}");
+    FlexconnectConfig c = loader.load(file, Map.of());
+    assertThat(c.can().dbcMappings()).containsExactly(new CanConfig.DbcMapping("truck-*", 2, "demo.dbc"),
+        new CanConfig.DbcMapping("*", null, "demo.dbc"));
+    assertThat(c.http().corsOrigins()).containsExactly("https://a.example");
+  }
+
+  @Test
+  void verifiesThatAWholeNumberOutOfRangeIsRefused() {
+    assertThatThrownBy(() -> loader.load(null, Map.of("FLEXCONNECT_HTTP_PORT", "4294967376")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+  }
+
+  @Test
   void verifiesThatTheShippedConfFileListsExactlyTheDefaults() throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    assertThat(mapper.readTree(Path.of("conf/flexconnect.json").toFile())).isEqualTo(loader.defaults());
+    assertThat(mapper.readValue(Path.of("conf/flexconnect.json").toFile(), Map.class)).isEqualTo(loader.defaults());
   }
 
   @Test

@@ -37,7 +37,7 @@ class DeploymentFilesTest {
   static void read() throws IOException {
     compose = YAML.readTree(DOCKER.resolve("compose.yaml").toFile());
     dockerfile = Files.readAllLines(DOCKER.resolve("Dockerfile"));
-    defaults = new ConfigLoader().defaults();
+    defaults = YAML.valueToTree(new ConfigLoader().defaults());
   }
 
   static JsonNode service(String name) {
