@@ -106,14 +106,19 @@ public final class CopyWriteBenchmark {
         copy.row(7);
         copy.text(row.deviceId());
         copy.text(row.signal());
-        copy.timestamp(row.timestampMs());
-        TelemetryCopy.value(copy, row);
-        copy.text(row.text());
-        copy.jsonb(row.tagsJson());
-        copy.timestamp(row.receivedAtMs());
+        pointFields(copy, row);
       }
       copy.finish();
     }
+  }
+
+  /** ts, value, value_text, tags, received_at: the columns the wide table and device_signals share. */
+  private static void pointFields(BinaryCopy copy, TelemetryRow row) throws SQLException {
+    copy.timestamp(row.timestampMs());
+    TelemetryCopy.value(copy, row);
+    copy.text(row.text());
+    copy.jsonb(row.tagsJson());
+    copy.timestamp(row.receivedAtMs());
   }
 
   // The alternative to the folded upsert: the folded rows by COPY into a staging table, merged by
@@ -148,11 +153,7 @@ public final class CopyWriteBenchmark {
             copy.text(row.source());
             copy.text(row.unit());
             copy.timestamp(earliest.get(e.getKey()));
-            copy.timestamp(row.timestampMs());
-            TelemetryCopy.value(copy, row);
-            copy.text(row.text());
-            copy.jsonb(row.tagsJson());
-            copy.timestamp(row.receivedAtMs());
+            pointFields(copy, row);
           }
           copy.finish();
         }
