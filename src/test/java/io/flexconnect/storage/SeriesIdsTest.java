@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,9 +35,6 @@ class SeriesIdsTest {
     }
   }
 
-  @AfterAll
-  static void stop() {}
-
   static List<TelemetryRow> rows(String device, int signals, String tags) {
     List<TelemetryRow> rows = new ArrayList<>();
     for (int s = 0; s < signals; s++) {
@@ -56,11 +52,14 @@ class SeriesIdsTest {
     });
   }
 
+  static FlushWriter.Outcome write(Connection conn, FlushWriter writer, List<TelemetryRow> rows) throws SQLException {
+    return writer.write(conn, new FlushWriter.Flush(rows, List.of(), List.of(), Map.of()));
+  }
+
   @Test
   void verifiesThatAFlushWithMoreSeriesThanTheCacheHoldsStillStoresEveryRowUnderItsOwnSeries() throws SQLException {
     try (Connection conn = Database.openWriterConnection(database)) {
-      new FlushWriter(true, new SeriesIds(3, 1)).write(conn,
-          new FlushWriter.Flush(rows("small-cache", 50, "{\"a\":1}"), List.of(), List.of(), Map.of()));
+      write(conn, new FlushWriter(true, new SeriesIds(3, 1)), rows("small-cache", 50, "{\"a\":1}"));
     }
     assertThat(count("SELECT count(*) FROM telemetry WHERE device_id = 'small-cache' AND value::int = "
         + "substr(signal, 2)::int AND tags = '{\"a\":1}'")).isEqualTo(50);
@@ -70,13 +69,12 @@ class SeriesIdsTest {
   @Test
   void verifiesThatTwoWritersAndTwoSpellingsOfOneTagObjectShareSeriesAndTagSet() throws SQLException {
     try (Connection conn = Database.openWriterConnection(database)) {
-      new FlushWriter(true).write(conn, new FlushWriter.Flush(rows("shared", 3, "{\"x\":\"1\",\"y\":2}"),
-          List.of(), List.of(), Map.of()));
+      write(conn, new FlushWriter(true), rows("shared", 3, "{\"x\":\"1\",\"y\":2}"));
       List<TelemetryRow> later = new ArrayList<>();
       for (TelemetryRow row : rows("shared", 3, "{\"y\": 2, \"x\": \"1\"}")) {
         later.add(TelemetryRow.json(row.deviceId(), row.signal(), T0 + 1000, row.value(), null, row.tagsJson(), T0));
       }
-      new FlushWriter(true).write(conn, new FlushWriter.Flush(later, List.of(), List.of(), Map.of()));
+      write(conn, new FlushWriter(true), later);
     }
     assertThat(count("SELECT count(*) FROM series WHERE device_id = 'shared'")).isEqualTo(3);
     assertThat(count("SELECT count(DISTINCT tag_set_id) FROM telemetry_points p JOIN series s USING (series_id) "
@@ -89,15 +87,13 @@ class SeriesIdsTest {
     try (Connection conn = Database.openWriterConnection(database)) {
       FlushWriter writer = new FlushWriter(true);
       List<TelemetryRow> first = rows("fallback", 2, null);
-      writer.write(conn, new FlushWriter.Flush(first, List.of(), List.of(), Map.of()));
+      write(conn, writer, first);
       // Stored rows plus a new series: the COPY fails and rolls back, the upsert commits.
       List<TelemetryRow> again = new ArrayList<>(first);
       again.add(TelemetryRow.json("fallback", "new", T0, 9, null, "{\"n\":1}", T0 + 5));
-      assertThat(writer.write(conn, new FlushWriter.Flush(again, List.of(), List.of(), Map.of()))
-          .upsertedAfterConflict()).isTrue();
+      assertThat(write(conn, writer, again).upsertedAfterConflict()).isTrue();
       // The new series' cached id must point at a committed series.
-      writer.write(conn, new FlushWriter.Flush(List.of(
-          TelemetryRow.json("fallback", "new", T0 + 1, 10, null, "{\"n\":1}", T0 + 6)), List.of(), List.of(), Map.of()));
+      write(conn, writer, List.of(TelemetryRow.json("fallback", "new", T0 + 1, 10, null, "{\"n\":1}", T0 + 6)));
     }
     assertThat(count("SELECT count(*) FROM telemetry WHERE device_id = 'fallback' AND signal = 'new' "
         + "AND tags = '{\"n\":1}'")).isEqualTo(2);
