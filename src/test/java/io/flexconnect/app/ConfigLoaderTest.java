@@ -81,6 +81,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void verifiesThatANullSettingIsRefusedWithItsPath(@TempDir Path dir) throws Exception {
+    assertFileRefused(dir, "{\"mqtt\": {\"url\": null}}", "mqtt.url", "a value is required");
+  }
+
+  @Test
   void verifiesThatListsOfObjectsAndOptionalNumbersAreBound(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("flexconnect.json");
     Files.writeString(file, "{\"can\": {\"dbcMappings\": [{\"devices\": \"truck-*\", \"bus\": 2, \"file\": \"demo.dbc\"},"
