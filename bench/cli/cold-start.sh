@@ -6,28 +6,35 @@
 #   embedded   no platform: the CLI starts the embedded PostgreSQL for the call and stops it
 #   external   db.url names a server (--db URL), nothing embedded
 #
-#   bench/cli/cold-start.sh [--runs N] [--db postgresql://…] [--before OLD.jar]
+#   bench/cli/cold-start.sh [--runs N] [--db postgresql://…] [--before OLD.jar] [--ports BASE]
 #
 # --before times the same commands with another build of the JAR (e.g. main's) in the same run.
+# --ports BASE uses the ports BASE to BASE+3 (embedded database, HTTP, broker, broker TLS) instead of
+# free ones, e.g. on a machine where each user has a range.
 # Prints medians of wall and CPU (user+sys) seconds, and writes bench/results/cli-cold-start.txt.
 # Needs java, javac, python3 (free ports) and curl. Machines shared with other work make wall times
 # noisy; CPU seconds and the ratio to the baseline vary less.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=5; EXTERNAL_DB=""; BEFORE=""
+RUNS=5; EXTERNAL_DB=""; BEFORE=""; PORTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --db) EXTERNAL_DB=$2; shift 2 ;;
     --before) BEFORE=$(realpath "$2"); shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--db URL] [--before OLD.jar]" >&2; exit 2 ;;
+    --ports) PORTS=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--db URL] [--before OLD.jar] [--ports BASE]" >&2; exit 2 ;;
   esac
 done
 [ -f target/flexconnect.jar ] || mvn -q -B package -DskipTests
 JAR=$PWD/target/flexconnect.jar
 WORK=$(mktemp -d)
 RESULTS=bench/results; mkdir -p "$RESULTS"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# port_number N: the Nth port of --ports, or a free one.
+port_number() {
+  if [ -n "$PORTS" ]; then echo $((PORTS + $1)); return; fi
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 PLATFORM_PID=""
 cleanup() { [ -n "$PLATFORM_PID" ] && kill "$PLATFORM_PID" 2>/dev/null && wait "$PLATFORM_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -37,9 +44,9 @@ mkdir -p "$WORK/trivial"
 printf 'public class Trivial { public static void main(String[] a) { System.out.println("ok"); } }\n' > "$WORK/trivial/Trivial.java"
 javac -d "$WORK/trivial" "$WORK/trivial/Trivial.java"
 
-export FLEXCONNECT_DB_EMBEDDED_DATA_DIR=$WORK/pg FLEXCONNECT_DB_EMBEDDED_PORT=$(free_port) \
-  FLEXCONNECT_PKI_DIR=$WORK/pki FLEXCONNECT_HTTP_PORT=$(free_port) FLEXCONNECT_HTTP_HOST=127.0.0.1 \
-  FLEXCONNECT_BROKER_PORT=$(free_port) FLEXCONNECT_BROKER_TLS_PORT=$(free_port)
+export FLEXCONNECT_DB_EMBEDDED_DATA_DIR=$WORK/pg FLEXCONNECT_DB_EMBEDDED_PORT=$(port_number 0) \
+  FLEXCONNECT_PKI_DIR=$WORK/pki FLEXCONNECT_HTTP_PORT=$(port_number 1) FLEXCONNECT_HTTP_HOST=127.0.0.1 \
+  FLEXCONNECT_BROKER_PORT=$(port_number 2) FLEXCONNECT_BROKER_TLS_PORT=$(port_number 3)
 cd "$WORK"
 java -jar "$JAR" device add bench-0001 --token tok_bench-0001-0f1e2d3c4b5a6978 > /dev/null 2>&1
 

@@ -2,22 +2,14 @@
 // picks a 2021 range, zooms by dragging over the chart, switches to a live range, and checks what the
 // page shows at each step. Prints one "ok: …" line per step; exits non-zero at the first failure.
 //   node console-scenario.mjs URL API_KEY SCREENSHOT_DIR
-import { chromium } from 'playwright-core';
+import { openPage } from './chromium.mjs';
 
 const [url, apiKey, shots] = process.argv.slice(2);
 const DAY_FROM = '2021-06-01T00:00:00Z', DAY_TO = '2021-06-02T00:00:00Z';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-const problems = [];
+const { browser, page, problems } = await openPage();
 const socketUrls = [];
 page.on('websocket', ws => socketUrls.push(ws.url()));
-page.on('pageerror', e => problems.push('page error: ' + e.message));
-page.on('console', m => { if (m.type() === 'error') { problems.push('console error: ' + m.text()); } });
 
 function ok(text) { console.log('ok: ' + text); }
 async function attr(selector, name) { return page.locator(selector).getAttribute(name); }
@@ -39,6 +31,9 @@ try {
   await page.click('#login button');
   await page.locator('li.device[data-id="demo-0001"]').waitFor({ timeout: 20000 });
   ok('signed in');
+  await waitFor('the health check', () => document.querySelector('#cluster-panel').dataset.checked === 'true');
+  if (await page.locator('#cluster-panel').isVisible()) { throw new Error('a cluster panel on a single instance'); }
+  ok('no cluster panel on a single instance');
   for (const signal of ['temperature', 'humidity']) {
     const box = page.locator('#signals label', { hasText: new RegExp('^\\s*' + signal + '\\b') }).locator('input');
     if (!await box.isChecked()) { await box.check(); }

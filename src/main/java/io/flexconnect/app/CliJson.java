@@ -29,22 +29,26 @@ final class CliJson {
 
     /** A string field; {@code null} is written as JSON {@code null}. */
     Fields put(String name, String value) {
-      try {
-        json.writeStringField(name, value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
+      return write(() -> json.writeStringField(name, value));
     }
 
     Fields put(String name, boolean value) {
+      return write(() -> json.writeBooleanField(name, value));
+    }
+
+    private Fields write(Write field) {
       try {
-        json.writeBooleanField(name, value);
+        field.run();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new UncheckedIOException(e); // a StringWriter fails only on a bug
       }
       return this;
     }
+  }
+
+  @FunctionalInterface
+  private interface Write {
+    void run() throws IOException;
   }
 
   /** {@code items} as a compact JSON array, one object per item with the fields {@code fields} puts. */

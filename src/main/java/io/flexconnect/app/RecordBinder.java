@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *
  * <p>Strict where it matters for a configuration: an unknown key or a value of the wrong type is
  * refused with the setting's path ({@code storage.batchRows: expected a whole number, got "x"});
- * a missing key becomes {@code null} for reference types and is refused for primitives. Supports
+ * a missing key or {@code null} is refused, except for boxed numbers and flags (then {@code null}:
+ * the setting's default meaning, e.g. a DBC mapping without a bus). Supports
  * what the configuration records use: records, {@code String}, {@code int}/{@code long}/{@code
  * double}/{@code boolean} and their boxes, and {@code List} of any of these.
  *
@@ -29,6 +30,8 @@ import java.util.stream.Stream;
  * command's wall time.
  */
 final class RecordBinder {
+  private static final Set<Type> OPTIONAL = Set.of(Integer.class, Long.class, Double.class, Boolean.class);
+
   private RecordBinder() {}
 
   /** The record of {@code type} that {@code tree} describes. */
@@ -37,17 +40,19 @@ final class RecordBinder {
   }
 
   private static Object value(Object raw, Type type, String path) {
+    if (raw == null) {
+      // Only a boxed number or flag may be left out (e.g. a DBC mapping's bus: every bus); anything
+      // else would fail later, far from the setting's name.
+      if (OPTIONAL.contains(type)) {
+        return null;
+      }
+      throw new ConfigException(path + ": a value is required");
+    }
     if (type instanceof ParameterizedType list && list.getRawType() == List.class) {
-      return raw == null ? null : list(raw, list.getActualTypeArguments()[0], path);
+      return list(raw, list.getActualTypeArguments()[0], path);
     }
     if (!(type instanceof Class<?> c)) {
       throw new IllegalArgumentException(path + ": unsupported configuration type " + type);
-    }
-    if (raw == null) {
-      if (c.isPrimitive()) {
-        throw new ConfigException(path + ": a value is required");
-      }
-      return null;
     }
     if (c.isRecord()) {
       return record(raw, c, path);

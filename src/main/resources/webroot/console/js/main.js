@@ -4,6 +4,7 @@ import {getJson, hasKey, seg, setKey} from './api.js';
 import {TimeChart} from './chart.js';
 import {LiveFeed} from './live.js';
 import {AlertsPanel, renderRejected} from './panels.js';
+import {ClusterPanel} from './cluster.js';
 import {DevicePanel} from './device.js';
 import {PRESETS, bucketFor, endsNow, formatUtc, resolveTime} from './time.js';
 
@@ -21,6 +22,7 @@ const live = new LiveFeed({
   onStatus: say,
 });
 const devicePanel = new DevicePanel($('device-panel'), () => loadDevices(), say);
+const clusterPanel = new ClusterPanel($('cluster-panel'));
 
 // ---- sign-in: the key stays in memory (api.js); the field is emptied at once ----
 $('login').onsubmit = event => {
@@ -34,7 +36,7 @@ $('forget').onclick = () => location.reload(); // drops the in-memory key
 async function start() {
   await loadDevices();
   document.body.classList.add('signed-in');
-  await Promise.all([loadAlerts(), loadRejected()]);
+  await Promise.all([loadAlerts(), loadRejected(), clusterPanel.start().catch(e => say('health: ' + e.message))]);
 }
 
 async function loadDevices() {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flexconnect.testing.Await;
+import io.flexconnect.testing.Browser;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestPublisher;
 import io.flexconnect.testing.TestVectors;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +29,10 @@ import org.junit.jupiter.api.Test;
  * the guide's 2021 examples plus a generated day of history around them are stored, an alert rule
  * fires on that history before the page opens, and the page is used as a person would — sign in,
  * pick the day, drag to zoom, switch to the last 5 minutes while points are published, provision,
- * rotate and revoke a device. Screenshots
+ * rotate and revoke a device; the cluster panel stays hidden on this single instance. Screenshots
  * of each step are kept under target/console/. Skipped, saying why, where Chromium is not installed.
  */
 class ConsoleBrowserTest {
-  static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
   static final String DEVICE = "demo-0001";
   static final String TOKEN = "tok_demo-0001-7f3a9c2e5b814d06a1e2c3d4e5f60718";
   static final Instant HISTORY_FROM = Instant.parse("2021-06-01T08:00:00Z");
@@ -50,28 +49,6 @@ class ConsoleBrowserTest {
     if (fx != null) {
       fx.close();
     }
-  }
-
-  static Optional<String> chromium() {
-    return BROWSERS.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst();
-  }
-
-  /** playwright-core from npm, installed once under target/ (it drives Debian's Chromium; no browser download). */
-  static Path playwright() throws IOException, InterruptedException {
-    Path dir = Path.of("target", "browser-test").toAbsolutePath();
-    if (!Files.isDirectory(dir.resolve("node_modules/playwright-core"))) {
-      Files.createDirectories(dir);
-      Process npm = new ProcessBuilder("npm", "install", "--silent", "--no-audit", "--no-fund", "playwright-core@1.65.1")
-          .directory(dir.toFile()).redirectErrorStream(true).start();
-      String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(npm.waitFor(180, TimeUnit.SECONDS)).as("npm install").isTrue();
-      assertThat(npm.exitValue()).as(log).isZero();
-    }
-    Path script = dir.resolve("console-scenario.mjs");
-    try (var in = ConsoleBrowserTest.class.getResourceAsStream("/browser/console-scenario.mjs")) {
-      Files.write(script, in.readAllBytes());
-    }
-    return script;
   }
 
   /** Eight hours of temperature and humidity every two minutes on 2021-06-01, as the guide's JSON format. */
@@ -97,7 +74,7 @@ class ConsoleBrowserTest {
 
   @Test
   void verifiesThatTheConsoleShowsStoredHistoryZoomsAndAddsLivePointsAndPastAlerts() throws Exception {
-    Optional<String> browser = chromium();
+    Optional<String> browser = Browser.chromium();
     assumeTrue(browser.isPresent(), "ConsoleBrowserTest skipped: headless Chromium is needed (apt-get install chromium)");
     assertThat(fx.http.send("PUT", "/api/v1/rules/alerts",
         "{\"latenessMs\":0,\"rules\":[{\"id\":\"hot-2021\",\"signal\":\"temperature\",\"when\":{\"op\":\">\",\"value\":24.5}}]}")
@@ -114,11 +91,7 @@ class ConsoleBrowserTest {
 
     Path shots = Path.of("target", "console").toAbsolutePath();
     Files.createDirectories(shots);
-    Path script = playwright();
-    ProcessBuilder node = new ProcessBuilder("node", script.toString(),
-        "http://127.0.0.1:" + fx.platform.httpPort() + "/console/", fx.http.apiKey(), shots.toString())
-        .directory(script.getParent().toFile()).redirectErrorStream(true);
-    node.environment().put("CHROMIUM", browser.get());
+    Path script = Browser.script("console-scenario.mjs");
     // A device keeps publishing while the page is open: the live range must show its points.
     ScheduledExecutorService live = Executors.newSingleThreadScheduledExecutor();
     TestPublisher liveDevice = fx.publisher("console-live");
@@ -126,16 +99,14 @@ class ConsoleBrowserTest {
         0, 1, TimeUnit.SECONDS);
     String out;
     try {
-      Process p = node.start();
-      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(out).isZero();
+      out = Browser.run(script, browser.get(), "http://127.0.0.1:" + fx.platform.httpPort() + "/console/",
+          fx.http.apiKey(), shots.toString());
     } finally {
       live.shutdownNow();
       live.awaitTermination(10, TimeUnit.SECONDS);
       liveDevice.close();
     }
-    assertThat(out).contains("ok: history", "ok: zoomed", "ok: past alert", "ok: rejected message decoded",
+    assertThat(out).contains("ok: no cluster panel on a single instance", "ok: history", "ok: zoomed", "ok: past alert", "ok: rejected message decoded",
         "ok: live point", "ok: credentials", "ok: no overflow", "ok: key only in memory");
     for (String name : List.of("console-history.png", "console-zoomed.png", "console-live.png")) {
       assertThat(Files.size(shots.resolve(name))).as(name).isGreaterThan(10_000);

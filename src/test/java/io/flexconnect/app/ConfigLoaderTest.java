@@ -44,10 +44,7 @@ class ConfigLoaderTest {
 
   @Test
   void verifiesThatAnUnknownKeyInTheFileIsRefused(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("flexconnect.json");
-    Files.writeString(file, "{\"storage\": {\"batchRowz\": 100}}");
-    assertThatThrownBy(() -> loader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("batchRowz");
+    assertFileRefused(dir, "{\"storage\": {\"batchRowz\": 100}}", "batchRowz");
   }
 
   @Test
@@ -64,20 +61,28 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.url");
   }
 
+  /** Asserts that the configuration file {@code json} is refused with a message holding each of {@code expected}. */
+  private void assertFileRefused(Path dir, String json, String... expected) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, json);
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContainingAll(expected);
+  }
+
   @Test
   void verifiesThatAValueOfTheWrongTypeInTheFileNamesTheSettingPath(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("flexconnect.json");
-    Files.writeString(file, "{\"broker\": {\"port\": \"eighty\"}}");
-    assertThatThrownBy(() -> loader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("broker.port").hasMessageContaining("eighty");
+    assertFileRefused(dir, "{\"broker\": {\"port\": \"eighty\"}}", "broker.port", "eighty");
   }
 
   @Test
   void verifiesThatAnUnknownKeyInsideAListOfObjectsIsRefused(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("flexconnect.json");
-    Files.writeString(file, "{\"can\": {\"dbcMappings\": [{\"devices\": \"*\", \"file\": \"demo.dbc\", \"buss\": 1}]}}");
-    assertThatThrownBy(() -> loader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("can.dbcMappings[0].buss");
+    assertFileRefused(dir, "{\"can\": {\"dbcMappings\": [{\"devices\": \"*\", \"file\": \"demo.dbc\", \"buss\": 1}]}}",
+        "can.dbcMappings[0].buss");
+  }
+
+  @Test
+  void verifiesThatANullSettingIsRefusedWithItsPath(@TempDir Path dir) throws Exception {
+    assertFileRefused(dir, "{\"mqtt\": {\"url\": null}}", "mqtt.url", "a value is required");
   }
 
   @Test

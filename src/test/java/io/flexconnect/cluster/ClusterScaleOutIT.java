@@ -3,8 +3,6 @@ package io.flexconnect.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.app.Platform;
-import io.flexconnect.device.DeviceRegistry;
-import io.flexconnect.storage.Database;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.Http;
@@ -12,6 +10,7 @@ import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.PlatformProcess;
 import io.flexconnect.testing.TestApiKeys;
 import io.flexconnect.testing.TestDatabase;
+import io.flexconnect.testing.TestDevices;
 import io.flexconnect.testing.TestPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +18,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,14 +89,11 @@ class ClusterScaleOutIT {
     dbUrl = TestDatabase.newDatabase("cluster");
     DatabaseConfig db = new DatabaseConfig(dbUrl, "postgres", "", 2, new DatabaseConfig.EmbeddedDatabaseConfig("unused", 0));
     Await.result(Platform.migrate(vertx, db));
-    Pool pool = Database.pool(vertx, db, 2);
-    DeviceRegistry registry = new DeviceRegistry(pool);
-    List<Future<?>> added = new ArrayList<>();
+    Map<String, String> devices = new HashMap<>();
     for (int d = 0; d < DEVICES; d++) {
-      added.add(registry.add(device(d), "default", token(d)));
+      devices.put(device(d), token(d));
     }
-    Await.result(Future.all(added));
-    Await.result(pool.close());
+    TestDevices.register(vertx, db, devices);
     String key = TestApiKeys.create(vertx, db, "default");
     Files.writeString(dir.resolve("alerts.json"), """
         {"latenessMs": 60000, "rules": [{"id": "hot", "signal": "temperature",
