@@ -32,14 +32,10 @@ SERVER=${DB_URL%/*}
 TICKS=$(getconf CLK_TCK)
 
 [ -f target/flexconnect.jar ] || mvn -q -B -o package -DskipTests
-# Compiled against the platform's JAR, like the other end-to-end benchmarks.
 CLASSES=bench/target/cluster-classes
-SOURCES="bench/src/main/java/io/flexconnect/bench/cluster/ScaleOutLoad.java bench/src/main/java/io/flexconnect/bench/e2e/DevicePublishers.java bench/src/main/java/io/flexconnect/bench/e2e/IngestDataset.java bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java"
-if [ ! -f "$CLASSES/.built" ] || [ -n "$(find $SOURCES target/flexconnect.jar -newer "$CLASSES/.built")" ]; then
-  rm -rf "$CLASSES"; mkdir -p "$CLASSES"
-  javac --release 17 -nowarn -cp target/flexconnect.jar -d "$CLASSES" $SOURCES
-  touch "$CLASSES/.built"
-fi
+J=bench/src/main/java/io/flexconnect/bench
+bench/compile-classes.sh "$CLASSES" $J/cluster/ScaleOutLoad.java $J/e2e/DevicePublishers.java $J/e2e/IngestDataset.java \
+  $J/faults/Mosquitto.java
 load() { java -cp "$CLASSES:target/flexconnect.jar" io.flexconnect.bench.cluster.ScaleOutLoad "$@"; }
 
 MQTT_PORT=$BASE
@@ -81,8 +77,10 @@ start_instances() { # N DB
 }
 stop_instances() { kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; PIDS=(); }
 cpu_ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
-postgres_ticks() { local t=0 p; for p in /proc/[0-9]*; do
-  [ "$(cat "$p/comm" 2>/dev/null)" = postgres ] && t=$((t + $(awk '{print $14 + $15}' "$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+# The server of DB_URL only (other PostgreSQL servers may run here): its postmaster and the children.
+POSTMASTER=$(head -1 "$(psql "$DB_URL" -Atc 'SHOW data_directory')/postmaster.pid" 2>/dev/null || true)
+postgres_ticks() { [ -n "$POSTMASTER" ] || { echo 0; return; }
+  cpu_ticks "$POSTMASTER" $(pgrep -P "$POSTMASTER" | tr '\n' ' '); }
 health_sum() { local f=0 i; for i in $(seq 1 "$1"); do
   f=$((f + $(curl -s "http://127.0.0.1:$(http_port "$i")/health" | python3 -c "import json,sys; print(json.load(sys.stdin)['cluster']['$2'])"))); done; echo $f; }
 ack_lag() { # N QUANTILE -> the highest among the instances, ms

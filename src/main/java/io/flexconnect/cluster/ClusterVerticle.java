@@ -251,10 +251,16 @@ public final class ClusterVerticle extends VerticleBase {
           .onFailure(err -> fail(r.msg, err));
       return;
     }
-    forwarded++;
+    if (r.owner == null) {
+      forwarded++; // messages, not attempts: attempts after the first are counted as retries
+    }
     r.owner = owner;
     pending.add(r);
-    vertx.eventBus().<JsonObject>request(ClusterAddresses.INGEST_PREFIX + owner, raw, forward).onComplete(ar -> {
+    long left = r.deadlineMs - System.currentTimeMillis();
+    // Never waits past the deadline: the subscription gives up on its request soon after it.
+    DeliveryOptions options = left >= config.forwardTimeoutMs() ? forward
+        : new DeliveryOptions(forward).setSendTimeout(Math.max(1, left));
+    vertx.eventBus().<JsonObject>request(ClusterAddresses.INGEST_PREFIX + owner, raw, options).onComplete(ar -> {
       if (!pending.remove(r)) {
         return; // re-routed when its owner left the cluster: this late answer is not the one awaited
       }
