@@ -52,8 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dflexconnect.cluster.perDevice=120}; {@code -Dflexconnect.cluster.brokerLog=FILE} starts
  * Mosquitto with {@code log_type all} and saves its log there.
  *
- * <p>Opt-in ({@code -Dflexconnect.cluster.it=true}): four platform JVMs take 3 to 5 minutes on a
- * 2-core machine (about 190 s at 6,000 messages, 280 s at 30,000), most of it starting them.
+ * <p>Opt-in ({@code -Dflexconnect.cluster.it=true}): on a shared 2-core machine its four platform
+ * JVMs took 107 to 191 s at 6,000 messages, depending on the machine's load, and 280 s at 30,000,
+ * most of it starting them.
  */
 @EnabledIfSystemProperty(named = "flexconnect.cluster.it", matches = "true")
 class ClusterScaleOutIT {
