@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Mosquitto with {@code log_type all} and saves its log there.
  *
  * <p>Opt-in ({@code -Dflexconnect.cluster.it=true}): on a shared 2-core machine its four platform
- * JVMs took 107 to 191 s at 6,000 messages, depending on the machine's load, and 280 s at 30,000,
+ * JVMs took 107 to 191 s at 6,000 messages, depending on the machine's load, and 145 to 280 s at 30,000,
  * most of it starting them.
  */
 @EnabledIfSystemProperty(named = "flexconnect.cluster.it", matches = "true")
