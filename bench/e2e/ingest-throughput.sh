@@ -30,15 +30,10 @@ cd "$(dirname "$0")/../.."
 MESSAGES=${1:-20000}
 
 [ -f target/flexconnect.jar ] || mvn -q -B package -DskipTests
-# Compiled against the platform's own JAR (Vert.x MQTT client, PostgreSQL drivers, the device
-# registry), like the fault suite: it measures exactly this checkout without a Maven install.
 CLASSES=bench/target/e2e-classes
-SOURCES="$(find bench/src/main/java/io/flexconnect/bench/e2e -name '*.java') bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java"
-if [ ! -f "$CLASSES/.built" ] || [ -n "$(find $SOURCES target/flexconnect.jar -newer "$CLASSES/.built")" ]; then
-  rm -rf "$CLASSES"; mkdir -p "$CLASSES"
-  javac --release 17 -nowarn -cp target/flexconnect.jar -d "$CLASSES" $SOURCES
-  touch "$CLASSES/.built"
-fi
+# shellcheck disable=SC2046 # one word per source file
+bench/compile-classes.sh "$CLASSES" $(find bench/src/main/java/io/flexconnect/bench/e2e -name '*.java') \
+  bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java
 
 export INGEST_WORK=${INGEST_WORK:-$(mktemp -d /tmp/ingest-bench.XXXXXX)}
 mkdir -p "$INGEST_WORK"; chmod 755 "$INGEST_WORK"

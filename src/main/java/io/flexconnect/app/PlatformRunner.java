@@ -44,7 +44,7 @@ final class PlatformRunner {
     Vertx vertx;
     if (config.cluster().enabled()) {
       try {
-        cluster = ClusterNode.join(config.cluster()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        cluster = ClusterNode.join(config.cluster(), instanceName(config)).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.error("Flexconnect could not join its cluster: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         infra.close();
@@ -125,9 +125,14 @@ final class PlatformRunner {
     if (!config.cluster().enabled()) {
       return config;
     }
-    String instance = config.cluster().instance().isBlank() ? hostName() : config.cluster().instance();
-    return config.withMqtt(config.mqtt().withSubscription(config.cluster().clientId(config.mqtt().clientId(), instance),
+    return config.withMqtt(config.mqtt().withSubscription(
+        config.cluster().clientId(config.mqtt().clientId(), instanceName(config)),
         config.cluster().sharedFilter(config.mqtt().topicFilter())));
+  }
+
+  /** This member's stable name: {@code cluster.instance}, or else the host name. */
+  private static String instanceName(FlexconnectConfig config) {
+    return config.cluster().instance().isBlank() ? hostName() : config.cluster().instance();
   }
 
   private static String hostName() {

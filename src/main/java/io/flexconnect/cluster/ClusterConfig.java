@@ -24,7 +24,7 @@ import java.util.List;
  * @param group the cluster's name and the shared-subscription group
  * @param partitions how many parts the device space is cut into; every instance must agree
  * @param forwardTimeoutMs how long a message forwarded to its device's owner may take to commit
- *     before it is left unacknowledged (and delivered again by the broker)
+ *     before it is sent again (a departed owner's forwards are routed again at once, without it)
  */
 public record ClusterConfig(
     boolean enabled,

@@ -6,6 +6,9 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -23,18 +26,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with {@code kill -9} is gone within a few seconds, so its partitions move on).
  */
 public final class ClusterNode {
+  private static final String INSTANCE = "instance";
   private final Vertx vertx;
   private final MembershipManager manager;
+  private final String instance;
 
-  private ClusterNode(Vertx vertx, MembershipManager manager) {
+  private ClusterNode(Vertx vertx, MembershipManager manager, String instance) {
     this.vertx = vertx;
     this.manager = manager;
+    this.instance = instance;
   }
 
-  /** Joins the cluster (or founds it) and returns the clustered Vert.x. Resolves member names: not on an event loop. */
-  public static Future<ClusterNode> join(ClusterConfig config) {
+  /**
+   * Joins the cluster (or founds it) and returns the clustered Vert.x. Resolves member names: not on
+   * an event loop.
+   *
+   * @param instance this instance's stable name ({@code cluster.instance} or the host name), which
+   *     the other members learn with its node id
+   */
+  public static Future<ClusterNode> join(ClusterConfig config, String instance) {
     MembershipManager manager = new MembershipManager(hazelcastConfig(config));
-    EventBusOptions bus = new EventBusOptions().setPort(config.eventBusPort());
+    EventBusOptions bus = new EventBusOptions().setPort(config.eventBusPort())
+        .setClusterNodeMetadata(new JsonObject().put(INSTANCE, instance));
     if (!config.host().isBlank()) {
       bus.setHost(config.host());
     }
@@ -51,7 +64,7 @@ public final class ClusterNode {
               public void nodeLeft(String nodeID) {}
             });
           }
-          return new ClusterNode(v, manager);
+          return new ClusterNode(v, manager, instance);
         });
   }
 
@@ -115,6 +128,18 @@ public final class ClusterNode {
   /** This member's node id. */
   public String self() {
     return manager.getNodeId();
+  }
+
+  /** This instance's stable name (its MQTT session is {@code mqtt.clientId-instance}). */
+  public String instance() {
+    return instance;
+  }
+
+  /** The instance name of a live member, from the metadata it joined with. */
+  public Future<String> instanceOf(String nodeId) {
+    Promise<NodeInfo> info = Promise.promise();
+    manager.getNodeInfo(nodeId, info);
+    return info.future().map(i -> i == null || i.metadata() == null ? null : i.metadata().getString(INSTANCE));
   }
 
   /** The live members' node ids (this one included). */

@@ -7,12 +7,12 @@ import io.flexconnect.ingest.IngestOutcome;
 import io.flexconnect.ingest.RawMessage;
 import io.flexconnect.ingest.TopicDevice;
 import io.flexconnect.storage.StorageAddresses;
-import io.flexconnect.storage.StorageState;
 import io.flexconnect.storage.TelemetryBatch;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Deployable;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -20,7 +20,12 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +36,26 @@ import org.slf4j.LoggerFactory;
  * committed rows and alert transitions out to every member's live streams.
  *
  * <p>A forwarded message is answered only after the owner committed it (or rejected it for good),
- * so the receiving member acknowledges it to the broker exactly as it would have its own; a
- * timeout or a lost owner leaves it unacknowledged and the subscription tries it again, routed by
- * the table of that moment.
+ * so the receiving member acknowledges it to the broker exactly as it would have its own. A
+ * timeout, a lost owner or an owner that no longer owns the device makes this member route it
+ * again (by the table of that moment, with backoff) until it is committed: the broker would deliver
+ * it again only on a new connection.
  */
 public final class ClusterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ClusterVerticle.class);
   private static final String ORIGIN = "origin";
-  /** A member that just joined registers its ingest address a moment after it is a member. */
-  private static final int NO_HANDLER_ATTEMPTS = 10;
-  private static final long NO_HANDLER_DELAY_MS = 200;
+  /** Backoff of a forward tried again (owner gone, not registered yet, or not the owner by its table). */
+  private static final long RETRY_MIN_MS = 50;
+  private static final long RETRY_MAX_MS = 1000;
+  /**
+   * How long a message is retried here before it goes back to the subscription: less than the
+   * subscription waits for an answer (120 s), so the two never hold the same message at once.
+   */
+  private static final long ROUTE_DEADLINE_MS = 90_000;
+  /** Sessions of departed instances are spread over the members by the partition of this + name. */
+  private static final String SESSION_KEY = "mqtt-session:";
+  /** The failure code of a member refusing a message of a device it does not own by its table. */
+  static final int NOT_OWNER = 409;
   private static final long MEMBERSHIP_CHECK_MS = 1000;
 
   private final ClusterConfig config;
@@ -48,13 +63,23 @@ public final class ClusterVerticle extends VerticleBase {
   private final int deviceTopicSegment;
   private final MeterRegistry meters;
   private final AlertFanOut alerts;
+  private final SessionAdopter adopter;
+  /** Instance names of the members, by node id, learnt while they are members. */
+  private final Map<String, String> instances = new HashMap<>();
+  /** Instances that left and have not come back: the broker holds their sessions' messages. */
+  private final Set<String> departed = new TreeSet<>();
+  /** The departed instances whose session this member has taken over: their subscriptions' deployments. */
+  private final Map<String, Future<String>> adopted = new HashMap<>();
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
   private DeliveryOptions forward;
   private PartitionTable table;
   private String self;
-  private boolean forwardFailing;
+  /** Forwards awaiting their owner's answer, in the order they were sent. */
+  private final Set<Routed> pending = new LinkedHashSet<>();
   private long forwarded;
   private long forwardFailures;
+  private long forwardRetries;
+  private long notOwnerRefusals;
   private long servedForOthers;
   private long localRouted;
   private long fannedIn;
@@ -70,13 +95,23 @@ public final class ClusterVerticle extends VerticleBase {
    */
   public record AlertFanOut(String raised, String elsewhere) {}
 
+  /**
+   * Builds the subscription that takes over the MQTT session of a departed member, given its
+   * instance name. Given by the composition root, so that this package does not depend on MQTT.
+   */
+  @FunctionalInterface
+  public interface SessionAdopter {
+    Deployable subscriptionOf(String instance);
+  }
+
   public ClusterVerticle(ClusterConfig config, ClusterNode node, int deviceTopicSegment, MeterRegistry meters,
-      AlertFanOut alerts) {
+      AlertFanOut alerts, SessionAdopter adopter) {
     this.config = config;
     this.node = node;
     this.deviceTopicSegment = deviceTopicSegment;
     this.meters = meters;
     this.alerts = alerts;
+    this.adopter = adopter;
   }
 
   @Override
@@ -106,7 +141,10 @@ public final class ClusterVerticle extends VerticleBase {
     FunctionCounter.builder("flexconnect.cluster.forwarded", this, v -> v.forwarded)
         .description("messages forwarded to the member owning their device").register(meters);
     FunctionCounter.builder("flexconnect.cluster.forward.failures", this, v -> v.forwardFailures)
-        .description("forwards not answered with a commit (left unacknowledged, tried again)").register(meters);
+        .description("forwards handed back unacknowledged to the subscription (owner's storage failing)")
+        .register(meters);
+    FunctionCounter.builder("flexconnect.cluster.forward.retries", this, v -> v.forwardRetries)
+        .description("forwards tried again (owner gone, not yet registered, or no longer the owner)").register(meters);
     FunctionCounter.builder("flexconnect.cluster.served", this, v -> v.servedForOthers)
         .description("messages other members forwarded here").register(meters);
     Gauge.builder("flexconnect.cluster.members", this, v -> v.table.members().size()).register(meters);
@@ -132,11 +170,64 @@ public final class ClusterVerticle extends VerticleBase {
     if (table != null && table.members().equals(next.members())) {
       return;
     }
+    if (table != null) {
+      for (String member : table.members()) {
+        String name = members.contains(member) ? null : instances.remove(member);
+        if (name != null && !name.equals(node.instance())) {
+          departed.add(name);
+        }
+      }
+    }
     table = next;
+    rerouteFromLeft(members);
+    learnInstances(members);
+    adoptSessions();
     log.info("Cluster of {} members: this member ({}) owns {} of {} device partitions", members.size(), self, owned(),
         config.partitions());
     vertx.eventBus().publish(ClusterAddresses.OWNERSHIP, new Ownership(table, self),
         new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /** Learns the instance names of new members; a departed instance that is back has its session again. */
+  private void learnInstances(List<String> members) {
+    instances.put(self, node.instance());
+    for (String member : members) {
+      if (instances.containsKey(member)) {
+        continue;
+      }
+      node.instanceOf(member).onComplete(ar -> context.runOnContext(v -> {
+        if (ar.succeeded() && ar.result() != null && table.members().contains(member)) {
+          instances.put(member, ar.result());
+          departed.remove(ar.result());
+          adoptSessions();
+        }
+      }));
+    }
+  }
+
+  /**
+   * A member killed (or stopped for good) leaves a persistent MQTT session behind, and Mosquitto
+   * keeps giving that session its share of the group's messages while nobody is connected: they
+   * would wait until an instance of that name comes back. So one live member (chosen by the
+   * partition table, the same on every member) subscribes as that session meanwhile, and lets it go
+   * when the instance joins again.
+   */
+  private void adoptSessions() {
+    for (String name : departed) {
+      if (self.equals(table.ownerOf(SESSION_KEY + name)) && !adopted.containsKey(name)) {
+        log.info("Instance '{}' left the cluster: this member takes over its MQTT session until it is back", name);
+        adopted.put(name, vertx.deployVerticle(adopter.subscriptionOf(name))
+            .onFailure(err -> log.warn("Cannot take over the MQTT session of '{}': {}", name, err.getMessage())));
+      }
+    }
+    adopted.entrySet().removeIf(e -> {
+      if (departed.contains(e.getKey()) && self.equals(table.ownerOf(SESSION_KEY + e.getKey()))) {
+        return false;
+      }
+      log.info("Giving the MQTT session of instance '{}' back", e.getKey());
+      e.getValue().onSuccess(id -> vertx.undeploy(id));
+      return true;
+    });
   }
 
   private int owned() {
@@ -145,57 +236,101 @@ public final class ClusterVerticle extends VerticleBase {
 
   /** A message received from the broker: ingested here when this member owns its device, else forwarded. */
   private void route(Message<RawMessage> msg) {
-    RawMessage raw = msg.body();
+    route(new Routed(msg, System.currentTimeMillis() + ROUTE_DEADLINE_MS));
+  }
+
+  private void route(Routed r) {
+    RawMessage raw = r.msg.body();
     String device = TopicDevice.of(raw.topic(), deviceTopicSegment);
     String owner = device == null ? self : table.ownerOf(device);
     if (owner == null || owner.equals(self)) {
       localRouted++;
+      // A failure here is storage's: the subscription holds the message and tries it again.
       vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, raw, local)
-          .onSuccess(reply -> msg.reply(reply.body()))
-          .onFailure(err -> fail(msg, err));
+          .onSuccess(reply -> r.msg.reply(reply.body()))
+          .onFailure(err -> fail(r.msg, err));
       return;
     }
-    forwardTo(msg, device, owner, 1);
+    if (r.owner == null) {
+      forwarded++; // messages, not attempts: attempts after the first are counted as retries
+    }
+    r.owner = owner;
+    pending.add(r);
+    long left = r.deadlineMs - System.currentTimeMillis();
+    // Never waits past the deadline: the subscription gives up on its request soon after it.
+    DeliveryOptions options = left >= config.forwardTimeoutMs() ? forward
+        : new DeliveryOptions(forward).setSendTimeout(Math.max(1, left));
+    vertx.eventBus().<JsonObject>request(ClusterAddresses.INGEST_PREFIX + owner, raw, options).onComplete(ar -> {
+      if (!pending.remove(r)) {
+        return; // re-routed when its owner left the cluster: this late answer is not the one awaited
+      }
+      if (ar.succeeded()) {
+        r.msg.reply(outcome(ar.result().body()));
+      } else {
+        retryOrGiveUp(r, device, ar.cause());
+      }
+    });
   }
 
-  private void forwardTo(Message<RawMessage> msg, String device, String owner, int attempt) {
-    forwarded++;
-    vertx.eventBus().<JsonObject>request(ClusterAddresses.INGEST_PREFIX + owner, msg.body(), forward)
-        .onSuccess(reply -> {
-          if (forwardFailing) {
-            forwardFailing = false;
-            // Messages that waited for a failed forward are tried again at once, as after a storage outage.
-            vertx.eventBus().publish(StorageAddresses.STATE, StorageState.WRITABLE, local);
-          }
-          msg.reply(outcome(reply.body()));
-        })
-        .onFailure(err -> {
-          String next = table.ownerOf(device);
-          if (noHandlers(err) && attempt < NO_HANDLER_ATTEMPTS) {
-            // The owner has not registered its address yet (just joined) or has just left.
-            vertx.setTimer(NO_HANDLER_DELAY_MS, id -> {
-              String now = table.ownerOf(device);
-              if (now == null || now.equals(self)) {
-                route(msg);
-              } else {
-                forwardTo(msg, device, now, attempt + 1);
-              }
-            });
-            return;
-          }
-          forwardFailures++;
-          forwardFailing = true;
-          log.debug("Forward of a message of '{}' to {} failed ({}); owner now {}", device, owner, err.getMessage(), next);
-          fail(msg, err);
-        });
+  /**
+   * A forward not answered with a commit is tried again here, routed by the table of that moment
+   * (a new owner, or this member), with backoff: it is never left to the broker's redelivery, which
+   * MQTT 3.1.1 brokers do only when the connection is made again. Only when the owner's own storage
+   * refused it, or after {@link #ROUTE_DEADLINE_MS}, does it go back unacknowledged to the
+   * subscription, which holds it and tries it again as it does while storage is down.
+   */
+  private void retryOrGiveUp(Routed r, String device, Throwable err) {
+    long now = System.currentTimeMillis();
+    if (refusedByOwnerStorage(err) || now + r.backoffMs > r.deadlineMs) {
+      forwardFailures++;
+      log.debug("Forward of a message of '{}' to {} failed ({}); handed back to the subscription", device, r.owner,
+          err.getMessage());
+      fail(r.msg, err);
+      return;
+    }
+    forwardRetries++;
+    log.debug("Forward of a message of '{}' to {} failed ({}); trying again in {} ms", device, r.owner,
+        err.getMessage(), r.backoffMs);
+    long delay = r.backoffMs;
+    r.backoffMs = Math.min(r.backoffMs * 2, RETRY_MAX_MS);
+    vertx.setTimer(delay, id -> route(r));
   }
 
-  private static boolean noHandlers(Throwable err) {
-    return err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+  /** The owner answered, and its answer is a failure of its pipeline other than "not mine". */
+  private static boolean refusedByOwnerStorage(Throwable err) {
+    return err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && re.failureCode() != NOT_OWNER;
   }
 
-  /** A message another member received for a device this member owns. */
+  /**
+   * Forwards awaiting an owner that has just left are routed again at once, in the order they were
+   * received, rather than after their timeout: messages of a device keep their order across the
+   * loss of its owner (the later ones would otherwise reach the new owner first).
+   */
+  private void rerouteFromLeft(List<String> members) {
+    List<Routed> orphaned = pending.stream().filter(r -> !members.contains(r.owner)).toList();
+    if (orphaned.isEmpty()) {
+      return;
+    }
+    log.info("{} forwarded messages awaited a member that left; routed again", orphaned.size());
+    orphaned.forEach(pending::remove);
+    forwardRetries += orphaned.size();
+    orphaned.forEach(this::route);
+  }
+
+  /**
+   * A message another member received for a device this member owns. Refused when this member does
+   * not own the device by its own table (it is newer than the sender's): only the owner of the
+   * moment stores a device's messages, so its alert state sees all of them; the sender tries again.
+   */
   private void serveForwarded(Message<RawMessage> msg) {
+    String device = TopicDevice.of(msg.body().topic(), deviceTopicSegment);
+    String owner = device == null ? self : table.ownerOf(device);
+    if (owner != null && !owner.equals(self)) {
+      notOwnerRefusals++;
+      msg.fail(NOT_OWNER, "device '" + device + "' is owned by " + owner);
+      return;
+    }
     servedForOthers++;
     vertx.eventBus().<IngestOutcome>request(IngestAddresses.RAW, msg.body(), local)
         .onSuccess(reply -> {
@@ -207,6 +342,19 @@ public final class ClusterVerticle extends VerticleBase {
           msg.reply(answer);
         })
         .onFailure(err -> fail(msg, err));
+  }
+
+  /** A message being routed: where it was last sent, and its retry schedule. */
+  private static final class Routed {
+    final Message<RawMessage> msg;
+    final long deadlineMs;
+    long backoffMs = RETRY_MIN_MS;
+    String owner;
+
+    Routed(Message<RawMessage> msg, long deadlineMs) {
+      this.msg = msg;
+      this.deadlineMs = deadlineMs;
+    }
   }
 
   private static IngestOutcome outcome(JsonObject answer) {
@@ -231,6 +379,9 @@ public final class ClusterVerticle extends VerticleBase {
         .put("partitions_by_member", partitions)
         .put("forwarded", forwarded)
         .put("forward_failures", forwardFailures)
+        .put("forward_retries", forwardRetries)
+        .put("refused_not_owner", notOwnerRefusals)
+        .put("sessions_taken_over", new JsonArray(List.copyOf(adopted.keySet())))
         .put("served_for_others", servedForOthers)
         .put("ingested_here", localRouted)
         .put("received_from_others", fannedIn);

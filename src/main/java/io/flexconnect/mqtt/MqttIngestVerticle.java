@@ -11,6 +11,8 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
@@ -52,12 +54,14 @@ public final class MqttIngestVerticle extends VerticleBase {
   private final BrokerAddress broker;
   /** Where received messages go: ingest itself, or (clustered) the router to their device's owner. */
   private final String pipeline;
+  /** The session of another, departed member (see {@link #adopting}). */
+  private final boolean adopted;
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
 
   private MqttClient client;
   private boolean stopping;
   private boolean subscribed;
-  private int connection; // bumped on every (re)connect: acks of an older connection are not sent
+  private int connection; // bumped when a connection is lost: acks of an older connection are not sent
   private long reconnectDelayMs;
   private long received;
   private long acknowledged;
@@ -93,10 +97,26 @@ public final class MqttIngestVerticle extends VerticleBase {
    *     {@link IngestOutcome}) means committed, a failure means "not stored, try again"
    */
   public MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker, MeterRegistry meters, String pipeline) {
+    this(config, broker, meters, pipeline, false);
+  }
+
+  private MqttIngestVerticle(MqttIngestConfig config, BrokerAddress broker, MeterRegistry meters, String pipeline,
+      boolean adopted) {
     this.config = config;
     this.broker = broker;
     this.meters = meters;
     this.pipeline = pipeline;
+    this.adopted = adopted;
+  }
+
+  /**
+   * A second subscription of this instance, on the persistent session of a member of the cluster
+   * that is gone ({@code config.clientId()} is that member's): it takes what the broker holds and
+   * keeps queueing for that session, as the member itself would. It answers neither the status nor
+   * alert publishing (the instance's own subscription does), and its meters stay its own.
+   */
+  public static MqttIngestVerticle adopting(MqttIngestConfig config, BrokerAddress broker, String pipeline) {
+    return new MqttIngestVerticle(config, broker, new SimpleMeterRegistry(), pipeline, true);
   }
 
   @Override
@@ -139,7 +159,10 @@ public final class MqttIngestVerticle extends VerticleBase {
     client.publishHandler(this::onPublish);
     client.closeHandler(v -> onConnectionLost());
     client.exceptionHandler(err -> log.debug("MQTT client error: {}", err.getMessage()));
-    vertx.eventBus().localConsumer(MqttAddresses.STATUS, msg -> msg.reply(status()));
+    if (!adopted) {
+      vertx.eventBus().localConsumer(MqttAddresses.STATUS, msg -> msg.reply(status()));
+      vertx.eventBus().<OutboundMessage>localConsumer(MqttAddresses.PUBLISH, this::publish);
+    }
     ackLag = Timer.builder("flexconnect.mqtt.ack.lag").description("receipt to acknowledgement (after commit)")
         .publishPercentiles(0.5, 0.99).register(meters);
     FunctionCounter.builder("flexconnect.mqtt.received", this, v -> v.received).register(meters);
@@ -161,22 +184,23 @@ public final class MqttIngestVerticle extends VerticleBase {
     Gauge.builder("flexconnect.mqtt.waiting", this, v -> v.waiting.size())
         .description("messages waiting for storage to take them").register(meters);
     Gauge.builder("flexconnect.mqtt.subscribed", this, v -> v.subscribed ? 1 : 0).register(meters);
-    vertx.eventBus().<OutboundMessage>localConsumer(MqttAddresses.PUBLISH, msg -> {
-      if (!client.isConnected()) {
-        msg.fail(503, "not connected to " + broker);
-        return;
-      }
-      client.publish(msg.body().topic(), io.vertx.core.buffer.Buffer.buffer(msg.body().payload()),
-              MqttQoS.AT_LEAST_ONCE, false, false)
-          .onSuccess(id -> msg.reply(id))
-          .onFailure(err -> msg.fail(503, err.getMessage()));
-    });
     reconnectDelayMs = config.reconnectMinMs();
     // Start even when the broker is not up yet: the subscription comes when it is reachable.
     return connect().recover(err -> {
       scheduleReconnect();
       return Future.succeededFuture();
     });
+  }
+
+  private void publish(Message<OutboundMessage> msg) {
+    if (!client.isConnected()) {
+      msg.fail(503, "not connected to " + broker);
+      return;
+    }
+    client.publish(msg.body().topic(), io.vertx.core.buffer.Buffer.buffer(msg.body().payload()),
+            MqttQoS.AT_LEAST_ONCE, false, false)
+        .onSuccess(id -> msg.reply(id))
+        .onFailure(err -> msg.fail(503, err.getMessage()));
   }
 
   @Override
@@ -232,12 +256,10 @@ public final class MqttIngestVerticle extends VerticleBase {
 
   private Future<Void> connect() {
     return client.connect(broker.port(), broker.host())
-        .compose(ack -> {
-          // A new connection from CONNACK on: a persistent session's backlog starts flowing right
-          // away, before SUBACK, and those messages must be acknowledged on this connection.
-          connection++;
-          return client.subscribe(config.topicFilter(), MqttQoS.AT_LEAST_ONCE.value());
-        })
+        // The connection number is bumped when a connection is lost, never here: a persistent
+        // session's backlog flows right after CONNACK, possibly before this callback runs, and those
+        // messages belong to (and must be acknowledged or retried on) this connection.
+        .compose(ack -> client.subscribe(config.topicFilter(), MqttQoS.AT_LEAST_ONCE.value()))
         .<Void>mapEmpty()
         .onSuccess(v -> {
           subscribed = true;
@@ -297,9 +319,23 @@ public final class MqttIngestVerticle extends VerticleBase {
   }
 
   private void deliver(Delivery d) {
+    deliver(d, false);
+  }
+
+  /**
+   * @param probe the oldest waiting message tried alone: when it goes through, the pipeline takes
+   *     messages again and all the others are tried at once (whoever refused them: storage, or a
+   *     member of the cluster that was gone), so no message waits here while the connection is up
+   *     with nothing scheduled to try it again
+   */
+  private void deliver(Delivery d, boolean probe) {
     vertx.eventBus().<IngestOutcome>request(pipeline, d.raw(), local).onComplete(ar -> {
       if (ar.succeeded()) {
         storageFailing = false;
+        if (probe && probeTimer < 0 && !waiting.isEmpty()) {
+          probeDelayMs = config.retryMinMs();
+          retryWaiting();
+        }
         if (d.message().qosLevel() != MqttQoS.AT_MOST_ONCE && d.connection() == connection && client.isConnected()) {
           d.message().ack();
           acknowledged++;
@@ -348,7 +384,7 @@ public final class MqttIngestVerticle extends VerticleBase {
       probeTimer = -1;
       Delivery oldest = waiting.poll();
       if (oldest != null) {
-        deliver(oldest);
+        deliver(oldest, true);
       }
     });
   }

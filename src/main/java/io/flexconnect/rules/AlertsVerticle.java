@@ -78,12 +78,17 @@ public final class AlertsVerticle extends VerticleBase {
       WHERE a.device_id = u.d AND a.rule_id = u.r AND a.opened_at = %s AND a.state <> 'resolved'
       """.formatted(SqlTime.fromEpochMs("u.o"));
 
-  /** How far before a device's last save its rows are evaluated again on a hand-over (commit-to-save lag). */
+  /**
+   * The rows of devices taken over that their previous owner may not have saved the evaluation of:
+   * received since 30 seconds before its last save (commit-to-save lag), or, for a device it never
+   * saved (killed within a save interval of its first rows), in the last 5 minutes.
+   */
   private static final String REPLAY = """
       SELECT t.device_id, t.signal, (extract(epoch FROM t.ts) * 1000)::int8, t.value, t.value_text, t.tags::text,
              (extract(epoch FROM t.received_at) * 1000)::int8
-      FROM telemetry t JOIN alert_state a ON a.device_id = t.device_id
-      WHERE t.device_id = ANY($1) AND t.received_at > a.updated_at - interval '30 seconds'
+      FROM telemetry t LEFT JOIN alert_state a ON a.device_id = t.device_id
+      WHERE t.device_id = ANY($1)
+        AND t.received_at > COALESCE(a.updated_at, now() - interval '5 minutes') - interval '30 seconds'
       ORDER BY t.device_id, t.ts LIMIT 200000
       """;
 
@@ -287,13 +292,25 @@ public final class AlertsVerticle extends VerticleBase {
    * The state saved by a device's previous owner can be up to one save interval old (older still
    * when that owner was killed): the rows it committed since are evaluated here again from the
    * database. Points already evaluated are recognised by the machines (older than what they
-   * processed) or give the same transitions again, which the incidents' key stores once.
+   * processed) or give the same transitions again, which the incidents' key stores once. A device
+   * whose previous owner never saved its state (killed within a save interval of its first rows)
+   * starts from a fresh machine and all its recent rows: every registered device is a candidate.
    */
   private Future<Void> replayGained(java.util.function.Predicate<String> gained) {
-    List<String> ids = devices.keySet().stream().filter(gained).toList();
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
+    return pool.query("SELECT device_id, tenant_id FROM devices").execute().compose(registered -> {
+      List<String> ids = new ArrayList<>();
+      for (Row row : registered) {
+        String device = row.getString(0);
+        if (gained.test(device) && (ownership == null || ownership.owns(device))) {
+          ids.add(device);
+          tenants.putIfAbsent(device, row.getString(1) == null ? "" : row.getString(1));
+        }
+      }
+      return ids.isEmpty() ? Future.succeededFuture() : replay(ids);
+    });
+  }
+
+  private Future<Void> replay(List<String> ids) {
     return pool.preparedQuery(REPLAY).execute(Tuple.tuple().addValue(ids.toArray(new String[0]))).map(rows -> {
       Map<String, List<TelemetryRow>> byDevice = new LinkedHashMap<>();
       for (Row r : rows) {
@@ -305,10 +322,10 @@ public final class AlertsVerticle extends VerticleBase {
       }
       byDevice.forEach((device, list) -> {
         dirty.add(device);
-        emit(devices.get(device).onRows(list));
+        emit(devices.computeIfAbsent(device, d -> rules.newDeviceAlerts(d, tenants.get(d))).onRows(list));
       });
       log.info("Alert state of {} devices taken over; {} committed rows since their last save evaluated again",
-          ids.size(), rows.size());
+          byDevice.size(), rows.size());
       return (Void) null;
     });
   }

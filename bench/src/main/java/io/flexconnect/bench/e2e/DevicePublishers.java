@@ -16,11 +16,11 @@ import java.util.List;
  * goes out as each PUBACK comes back). Payloads are built before the clock starts, so the load
  * generator spends its CPU on MQTT only.
  */
-final class DevicePublishers {
+public final class DevicePublishers {
   private DevicePublishers() {}
 
   /** Publishes {@code payloads[d]} for device {@code d} on {@code flexconnect/{device}/{format}}; completes when all are PUBACKed. */
-  static Future<Void> publish(Vertx vertx, int port, String format, byte[][][] payloads, int window) {
+  public static Future<Void> publish(Vertx vertx, int port, String format, byte[][][] payloads, int window) {
     List<Future<Void>> devices = new ArrayList<>();
     for (int d = 0; d < payloads.length; d++) {
       int device = d;
