@@ -131,7 +131,7 @@ final class PlatformRunner {
   }
 
   /** This member's stable name: {@code cluster.instance}, or else the host name. */
-  private static String instanceName(FlexconnectConfig config) {
+  static String instanceName(FlexconnectConfig config) {
     return config.cluster().instance().isBlank() ? hostName() : config.cluster().instance();
   }
 

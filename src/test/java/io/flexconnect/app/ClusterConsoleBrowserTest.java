@@ -67,7 +67,7 @@ class ClusterConsoleBrowserTest {
       env.put("FLEXCONNECT_CLUSTER_PORT", Integer.toString(hazelcastPorts.get(i)));
       env.put("FLEXCONNECT_CLUSTER_MEMBERS", members);
       FlexconnectConfig config = PlatformRunner.clustered(new ConfigLoader().load(null, env));
-      ClusterNode node = Await.result(ClusterNode.join(config.cluster()));
+      ClusterNode node = Await.result(ClusterNode.join(config.cluster(), PlatformRunner.instanceName(config)));
       nodes.add(node);
       httpPorts.add(Await.result(PlatformRunner.start(node.vertx(), config, node)).platform().httpPort());
       if (i == 0) {
