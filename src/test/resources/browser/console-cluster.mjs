@@ -19,7 +19,8 @@ try {
     return {
       summary: panel.querySelector('.cluster-summary').textContent,
       members: [...panel.querySelectorAll('.cluster-members tr')].map(tr => ({
-        member: tr.dataset.member, partitions: Number(tr.children[1].textContent), self: tr.classList.contains('self') })),
+        member: tr.dataset.member, name: tr.querySelector('.member-name').textContent,
+        partitions: Number(tr.children[1].textContent), self: tr.classList.contains('self') })),
       counters: Object.fromEntries([...panel.querySelectorAll('dd[data-counter]')]
         .map(dd => [dd.dataset.counter, Number(dd.textContent)])),
     };

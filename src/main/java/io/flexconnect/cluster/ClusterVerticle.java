@@ -168,6 +168,9 @@ public final class ClusterVerticle extends VerticleBase {
     List<String> members = node.members();
     PartitionTable next = PartitionTable.assign(members, config.partitions());
     if (table != null && table.members().equals(next.members())) {
+      // A member's name may not be readable yet when it joins: asked again until it is, since a
+      // member without a known name would leave its MQTT session behind unclaimed when it goes.
+      learnInstances(members);
       return;
     }
     if (table != null) {
@@ -371,9 +374,13 @@ public final class ClusterVerticle extends VerticleBase {
   private JsonObject status() {
     JsonObject partitions = new JsonObject();
     table.counts().forEach(partitions::put);
+    // Node ids are what the partition table knows; operators know their instances by name.
+    JsonObject names = new JsonObject();
+    table.members().forEach(member -> names.put(member, instances.get(member)));
     return new JsonObject()
         .put("self", self)
         .put("members", new JsonArray(table.members()))
+        .put("instances", names)
         .put("partitions", config.partitions())
         .put("partitions_owned", owned())
         .put("partitions_by_member", partitions)

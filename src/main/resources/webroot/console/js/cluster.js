@@ -17,7 +17,9 @@ export const COUNTERS = [
  */
 export function clusterView(cluster) {
   const owned = cluster.partitions_by_member || {};
-  const members = cluster.members.map(name => ({name, partitions: owned[name] || 0, self: name === cluster.self}));
+  const instances = cluster.instances || {};
+  const members = cluster.members.map(name => ({
+    name, instance: instances[name] || null, partitions: owned[name] || 0, self: name === cluster.self}));
   return {
     summary: members.length + (members.length === 1 ? ' member' : ' members') + ' · ' + cluster.partitions + ' partitions',
     self: cluster.self,
@@ -58,10 +60,12 @@ export class ClusterPanel {
       const tr = document.createElement('tr');
       tr.className = m.self ? 'self' : '';
       tr.dataset.member = m.name;
-      // Members are named by their cluster node id: long, so the cell may cut it (the title has it whole).
-      const name = Object.assign(document.createElement('td'), {title: m.name});
+      // A member shows its instance name (cluster.instance) once learnt, else its cluster node id,
+      // which is long, so the cell may cut it; the title always has the node id whole.
+      const name = Object.assign(document.createElement('td'), {title: 'node ' + m.name});
       if (m.self) { name.append(Object.assign(document.createElement('span'), {className: 'badge', textContent: 'this instance'}), ' '); }
-      name.append(m.name);
+      const label = Object.assign(document.createElement('span'), {className: 'member-name', textContent: m.instance || m.name});
+      name.append(label);
       const partitions = document.createElement('td');
       partitions.className = 'num';
       partitions.textContent = String(m.partitions);

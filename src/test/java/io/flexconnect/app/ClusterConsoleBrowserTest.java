@@ -103,6 +103,13 @@ class ClusterConsoleBrowserTest {
     return "tok_" + device(d) + "-5e9f1c2a";
   }
 
+  /** Both members in the table, each with the instance name it joined with. */
+  private static boolean namesKnown(JsonObject cluster) {
+    JsonObject names = cluster.getJsonObject("instances");
+    return cluster.getJsonArray("members").size() == 2
+        && cluster.getJsonArray("members").stream().allMatch(m -> names.getString((String) m) != null);
+  }
+
   static JsonObject cluster(int member) {
     return new Http(httpPorts.get(member), key).get("/health").json().getJsonObject("cluster");
   }
@@ -110,8 +117,7 @@ class ClusterConsoleBrowserTest {
   @Test
   void verifiesThatTheConsoleShowsTheMembersTheirPartitionsAndThisInstancesForwardTraffic() throws Exception {
     Await.until("two members seen by each", Duration.ofSeconds(60),
-        () -> cluster(0).getJsonArray("members").size() == 2 && cluster(1).getJsonArray("members").size() == 2
-            ? true : null);
+        () -> namesKnown(cluster(0)) && namesKnown(cluster(1)) ? true : null);
     try (TestPublisher publisher = new TestPublisher(admin, broker.port(), "cluster-console-devices")) {
       for (int round = 0; round < 2; round++) {
         for (int d = 0; d < DEVICES; d++) {
@@ -147,6 +153,8 @@ class ClusterConsoleBrowserTest {
       JsonObject row = rows.getJsonObject(i);
       String member = health.getJsonArray("members").getString(i);
       assertThat(row.getString("member")).isEqualTo(member);
+      assertThat(row.getString("name")).as("instance name of " + member)
+          .isEqualTo(health.getJsonObject("instances").getString(member)).isIn("p1", "p2");
       assertThat(row.getInteger("partitions")).as(member)
           .isEqualTo(health.getJsonObject("partitions_by_member").getInteger(member));
       assertThat(row.getBoolean("self")).isEqualTo(member.equals(health.getString("self")));
