@@ -1,12 +1,12 @@
 package io.flexconnect.ingest;
 
+import io.flexconnect.common.LruMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexconnect.codec.TelemetryPoint;
 import io.flexconnect.codec.TelemetryPoint.Field;
 import io.flexconnect.storage.TelemetryRow;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,12 +30,7 @@ public final class RowMapper {
   private long serialised;
 
   public RowMapper(int cachedTagSets) {
-    this.cache = new LinkedHashMap<>(Math.min(cachedTagSets, 256), 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Map<String, String>, String> eldest) {
-        return size() > cachedTagSets;
-      }
-    };
+    this.cache = LruMap.create(cachedTagSets);
   }
 
   public List<TelemetryRow> rows(String deviceId, List<TelemetryPoint> points, long receivedAtMs) {

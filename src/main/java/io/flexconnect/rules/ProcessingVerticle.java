@@ -1,5 +1,6 @@
 package io.flexconnect.rules;
 
+import io.flexconnect.common.LruMap;
 import io.flexconnect.cluster.ClusterAddresses;
 import io.flexconnect.cluster.Ownership;
 import io.flexconnect.rules.pipeline.CompiledPipelines;
@@ -14,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +36,8 @@ public final class ProcessingVerticle extends VerticleBase {
   private Pool pool;
   private CompiledPipelines pipelines;
   private JsonObject document;
-  private final Map<String, DevicePipeline> devices = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, DevicePipeline> eldest) {
-      return size() > MAX_DEVICES; // least recently seen devices lose their deadband state first
-    }
-  };
+  // Least recently seen devices lose their deadband state first.
+  private final Map<String, DevicePipeline> devices = LruMap.create(MAX_DEVICES);
 
   public ProcessingVerticle(ProcessingConfig config, DatabaseConfig database) {
     this.config = config;

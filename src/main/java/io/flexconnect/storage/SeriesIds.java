@@ -1,12 +1,12 @@
 package io.flexconnect.storage;
 
+import io.flexconnect.common.LruMap;
 import io.flexconnect.storage.TelemetryStatements.Bound;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,17 +56,8 @@ final class SeriesIds {
   private final Map<String, Integer> tagSets;
 
   SeriesIds(int maxSeries, int maxTagSets) {
-    this.series = lru(maxSeries);
-    this.tagSets = lru(maxTagSets);
-  }
-
-  private static <K> Map<K, Integer> lru(int max) {
-    return new LinkedHashMap<>(Math.min(max, 1024), 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, Integer> eldest) {
-        return size() > max;
-      }
-    };
+    this.series = LruMap.create(maxSeries);
+    this.tagSets = LruMap.create(maxTagSets);
   }
 
   /** Ids for every row, adding missing series and tag sets to the database (and committing them). */
