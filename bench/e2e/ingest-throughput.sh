@@ -33,7 +33,7 @@ MESSAGES=${1:-20000}
 CLASSES=bench/target/e2e-classes
 # shellcheck disable=SC2046 # one word per source file
 bench/compile-classes.sh "$CLASSES" $(find bench/src/main/java/io/flexconnect/bench/e2e -name '*.java') \
-  bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java
+  bench/src/main/java/io/flexconnect/bench/faults/Mosquitto.java src/test/java/io/flexconnect/testing/ListenPorts.java
 
 export INGEST_WORK=${INGEST_WORK:-$(mktemp -d /tmp/ingest-bench.XXXXXX)}
 mkdir -p "$INGEST_WORK"; chmod 755 "$INGEST_WORK"

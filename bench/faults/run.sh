@@ -38,7 +38,7 @@ if [[ "${1:-}" =~ ^[0-9]+$ ]]; then MESSAGES=$1; shift; fi
 # The suite needs nothing but the platform's own JAR (Vert.x MQTT client, PostgreSQL driver, the
 # device registry): compiled against it, it tests exactly this checkout without a Maven install.
 CLASSES=bench/target/faults-classes
-SOURCES=$(find bench/src/main/java/io/flexconnect/bench/faults -name '*.java')
+SOURCES="$(find bench/src/main/java/io/flexconnect/bench/faults -name '*.java') src/test/java/io/flexconnect/testing/ListenPorts.java"
 if [ ! -d "$CLASSES" ] || [ -n "$(find $SOURCES target/flexconnect.jar -newer "$CLASSES/.built" 2>/dev/null)" ] \
     || [ ! -f "$CLASSES/.built" ]; then
   rm -rf "$CLASSES"; mkdir -p "$CLASSES"

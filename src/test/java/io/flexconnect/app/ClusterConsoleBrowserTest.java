@@ -7,6 +7,7 @@ import io.flexconnect.cluster.ClusterNode;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.Browser;
 import io.flexconnect.testing.Http;
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestApiKeys;
@@ -51,7 +52,7 @@ class ClusterConsoleBrowserTest {
         "ClusterConsoleBrowserTest skipped: headless Chromium is needed (apt-get install chromium)");
     broker = Mosquitto.start();
     String dbUrl = TestDatabase.newDatabase("console_cluster");
-    List<Integer> hazelcastPorts = List.of(Mosquitto.freePort(), Mosquitto.freePort());
+    List<Integer> hazelcastPorts = List.of(ListenPorts.free(), ListenPorts.free());
     String members = "127.0.0.1:" + hazelcastPorts.get(0) + ",127.0.0.1:" + hazelcastPorts.get(1);
     for (int i = 0; i < 2; i++) {
       Map<String, String> env = new HashMap<>();

@@ -9,6 +9,7 @@ import io.flexconnect.pki.PkiFiles;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.DeviceFiles;
 import io.flexconnect.testing.Http;
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.TestDatabase;
@@ -52,7 +53,7 @@ class MosquittoMtlsTest {
     assertThat(cli("pki", "client-cert", "--out", platformCerts.toString())).isZero();
     assertThat(cli("pki", "crl", "--out", certs.toString())).isZero();
 
-    port = Mosquitto.freePort();
+    port = ListenPorts.free();
     mosquitto = startMosquitto();
     fx = PlatformFixture.start("mosquitto_mtls", mosquitto, dbUrl, Map.of(
         "FLEXCONNECT_MQTT_URL", "mqtts://localhost:" + port,

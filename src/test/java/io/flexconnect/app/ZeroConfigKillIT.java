@@ -2,6 +2,7 @@ package io.flexconnect.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flexconnect.testing.ListenPorts;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -10,7 +11,6 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,12 +61,12 @@ class ZeroConfigKillIT {
   @BeforeEach
   void ports() throws IOException {
     env.put("FLEXCONNECT_DB_EMBEDDED_DATA_DIR", dir.resolve("data/postgres").toString());
-    env.put("FLEXCONNECT_DB_EMBEDDED_PORT", String.valueOf(freePort()));
+    env.put("FLEXCONNECT_DB_EMBEDDED_PORT", String.valueOf(ListenPorts.free()));
     env.put("FLEXCONNECT_PKI_DIR", dir.resolve("data/pki").toString());
-    env.put("FLEXCONNECT_BROKER_PORT", String.valueOf(freePort()));
+    env.put("FLEXCONNECT_BROKER_PORT", String.valueOf(ListenPorts.free()));
     env.put("FLEXCONNECT_BROKER_TLS_ENABLED", "false");
     env.put("FLEXCONNECT_HTTP_HOST", "127.0.0.1");
-    env.put("FLEXCONNECT_HTTP_PORT", String.valueOf(freePort()));
+    env.put("FLEXCONNECT_HTTP_PORT", String.valueOf(ListenPorts.free()));
     vertx = Vertx.vertx();
   }
 
@@ -208,11 +208,6 @@ class ZeroConfigKillIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static int acked(List<Device> devices) {
     return devices.stream().mapToInt(d -> d.acked.size()).sum();

@@ -6,6 +6,7 @@ import io.flexconnect.app.Platform;
 import io.flexconnect.storage.DatabaseConfig;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.Http;
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.PlatformProcess;
 import io.flexconnect.testing.TestApiKeys;
@@ -113,7 +114,7 @@ class ClusterScaleOutIT {
         {"latenessMs": %d, "rules": [{"id": "hot", "signal": "temperature",
           "when": {"op": ">", "value": 90}, "clear": {"op": "<", "value": 85}}]}""".formatted(LATENESS_MS));
     for (int i = 0; i < 4; i++) {
-      hazelcastPorts.add(Mosquitto.freePort());
+      hazelcastPorts.add(ListenPorts.free());
     }
 
     PlatformProcess first = startInstance("p1", 0);
@@ -208,7 +209,7 @@ class ClusterScaleOutIT {
   }
 
   private PlatformProcess startInstance(String instance, int slot) throws Exception {
-    int http = Mosquitto.freePort();
+    int http = ListenPorts.free();
     httpPorts.put(instance, http);
     Path work = Files.createDirectories(dir.resolve("instance-" + slot));
     StringBuilder members = new StringBuilder();

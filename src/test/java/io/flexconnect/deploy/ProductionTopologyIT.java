@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flexconnect.testing.Await;
 import io.flexconnect.testing.DeviceFiles;
 import io.flexconnect.testing.Http;
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.MtlsDevice;
 import io.flexconnect.testing.TestDatabase;
@@ -194,8 +195,8 @@ class ProductionTopologyIT {
       Files.copy(REPO.resolve("conf/flexconnect.json"), app.resolve("conf/flexconnect.json"));
       copyTree(REPO.resolve("dbc"), app.resolve("dbc"), Set.of());
 
-      mosquittoPort = Mosquitto.freePort();
-      httpPort = Mosquitto.freePort();
+      mosquittoPort = ListenPorts.free();
+      httpPort = ListenPorts.free();
       String url = TestDatabase.newDatabase("topology");
       testDatabase = URI.create(url);
       database = testDatabase.getPath().substring(1);

@@ -2,6 +2,7 @@ package io.flexconnect.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.PlatformProcess;
 import java.io.IOException;
@@ -49,11 +50,11 @@ class ReadmeTourIT {
     }
     Files.createDirectories(work.resolve("target"));
     Files.createSymbolicLink(work.resolve("target/flexconnect.jar"), PlatformProcess.jar());
-    mqttPort = Mosquitto.freePort();
-    httpPort = Mosquitto.freePort();
-    pgPort = Mosquitto.freePort();
+    mqttPort = ListenPorts.free();
+    httpPort = ListenPorts.free();
+    pgPort = ListenPorts.free();
     env.put("FLEXCONNECT_BROKER_PORT", Integer.toString(mqttPort));
-    env.put("FLEXCONNECT_BROKER_TLS_PORT", Integer.toString(Mosquitto.freePort()));
+    env.put("FLEXCONNECT_BROKER_TLS_PORT", Integer.toString(ListenPorts.free()));
     env.put("FLEXCONNECT_HTTP_PORT", Integer.toString(httpPort));
     env.put("FLEXCONNECT_DB_EMBEDDED_PORT", Integer.toString(pgPort));
     platform = PlatformProcess.start(work, env);

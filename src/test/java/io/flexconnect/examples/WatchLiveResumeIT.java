@@ -3,6 +3,7 @@ package io.flexconnect.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexconnect.testing.Await;
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.testing.Mosquitto;
 import io.flexconnect.testing.PlatformFixture;
 import io.flexconnect.testing.PlatformProcess;
@@ -59,7 +60,7 @@ class WatchLiveResumeIT {
     env.put("FLEXCONNECT_MQTT_URL", broker.url());
     env.put("FLEXCONNECT_MQTT_CLIENT_ID", "flexconnect-watch-live");
     env.put("FLEXCONNECT_HTTP_HOST", "127.0.0.1");
-    env.put("FLEXCONNECT_HTTP_PORT", Integer.toString(Mosquitto.freePort()));
+    env.put("FLEXCONNECT_HTTP_PORT", Integer.toString(ListenPorts.free()));
     env.put("FLEXCONNECT_PKI_DIR", work.resolve("pki").toString());
     assertThat(cli("device", "add", DEVICE, "--token", TOKEN)).contains("device_id: " + DEVICE);
     Matcher key = Pattern.compile("key: +(fxk_\\S+)").matcher(cli("apikey", "create", "--tenant", "default"));

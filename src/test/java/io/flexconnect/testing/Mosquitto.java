@@ -2,7 +2,6 @@ package io.flexconnect.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ public final class Mosquitto implements AutoCloseable {
   public static Mosquitto start(String extraConfig) throws IOException, InterruptedException {
     String binary = BINARIES.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
         .orElseThrow(() -> new IllegalStateException("mosquitto is not installed (apt-get install mosquitto)"));
-    int port = freePort();
+    int port = ListenPorts.free();
     Path dir = Files.createTempDirectory("flexconnect-mosquitto");
     Path conf = dir.resolve("mosquitto.conf");
     Files.writeString(conf, String.join("\n",
@@ -120,11 +119,6 @@ public final class Mosquitto implements AutoCloseable {
     throw new IllegalStateException("mosquitto did not listen on " + port);
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   /** Sends SIGHUP: Mosquitto reloads its configuration, and with it the CRL file. */
   public void reload() throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.flexconnect.bench.e2e;
 
 import io.flexconnect.bench.faults.Mosquitto;
+import io.flexconnect.testing.ListenPorts;
 import io.flexconnect.device.DeviceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -541,9 +541,7 @@ public final class IngestBenchmark {
     if (!v.isBlank()) {
       return Integer.parseInt(v);
     }
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return ListenPorts.free();
   }
 
   private static List<String> words(String spaceSeparated) {

@@ -1,13 +1,13 @@
 package io.flexconnect.bench.faults;
 
 import io.flexconnect.device.DeviceRegistry;
+import io.flexconnect.testing.ListenPorts;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -177,7 +177,7 @@ public final class FaultSuite {
   /** The external PostgreSQL 15, one cluster for the suite, a fresh database per scenario. */
   private PostgresCluster cluster() throws IOException, InterruptedException {
     if (cluster == null) {
-      cluster = new PostgresCluster(work.resolve("postgres"), freePort());
+      cluster = new PostgresCluster(work.resolve("postgres"), ListenPorts.free());
       cluster.init();
     }
     return cluster;
@@ -212,20 +212,20 @@ public final class FaultSuite {
       int perDevice = Math.max(1, n / devices);
       total = perDevice * devices;
       fleet = new Fleet(vertx, devices, perDevice, name + "-" + ProcessHandle.current().pid());
-      int httpPort = freePort();
+      int httpPort = ListenPorts.free();
       Map<String, String> env = new HashMap<>();
       env.put("FLEXCONNECT_HTTP_HOST", "127.0.0.1");
       env.put("FLEXCONNECT_HTTP_PORT", Integer.toString(httpPort));
       env.put("FLEXCONNECT_PKI_DIR", dir.resolve("pki").toString());
       env.put("FLEXCONNECT_CAN_DBC_DIR", Path.of("dbc").toAbsolutePath().toString()); // the checkout's
       if (zeroConfig) {
-        brokerPort = freePort();
-        int dbPort = freePort();
+        brokerPort = ListenPorts.free();
+        int dbPort = ListenPorts.free();
         embeddedData = dir.resolve("pg");
         env.put("FLEXCONNECT_BROKER_HOST", "127.0.0.1");
         env.put("FLEXCONNECT_BROKER_PORT", Integer.toString(brokerPort));
         env.put("FLEXCONNECT_BROKER_TLS_HOST", "127.0.0.1");
-        env.put("FLEXCONNECT_BROKER_TLS_PORT", Integer.toString(freePort()));
+        env.put("FLEXCONNECT_BROKER_TLS_PORT", Integer.toString(ListenPorts.free()));
         env.put("FLEXCONNECT_DB_EMBEDDED_PORT", Integer.toString(dbPort));
         env.put("FLEXCONNECT_DB_EMBEDDED_DATA_DIR", embeddedData.toString());
         dbUrl = "postgresql://postgres@127.0.0.1:" + dbPort + "/postgres";
@@ -233,7 +233,7 @@ public final class FaultSuite {
       } else {
         String db = name.replace('-', '_');
         cluster().createDatabase(db);
-        mosquitto = new Mosquitto(dir.resolve("mosquitto"), freePort());
+        mosquitto = new Mosquitto(dir.resolve("mosquitto"), ListenPorts.free());
         mosquitto.start();
         brokerPort = mosquitto.port();
         dbUrl = cluster.url(db);
@@ -529,12 +529,6 @@ public final class FaultSuite {
           v == null ? -1 : v.rewritten(), worstRecovery, platform == null ? 0 : platform.peakRssMb(),
           platform == null ? 0 : (long) platform.peakInflight(), seconds, failures.isEmpty(),
           String.join("; ", failures.isEmpty() ? notes : failures));
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

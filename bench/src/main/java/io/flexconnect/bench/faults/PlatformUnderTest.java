@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The platform JAR as its own process, started and restarted as an operator would ({@code java -jar},
@@ -77,7 +78,7 @@ final class PlatformUnderTest implements AutoCloseable {
     while (!subscribed) {
       Process p = process;
       if (!p.isAlive()) {
-        throw new IllegalStateException("the platform exited with " + p.exitValue() + "; see " + lastLog());
+        throw new IllegalStateException("the platform exited with " + p.exitValue() + " (" + lastError() + "); see " + lastLog());
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the platform did not subscribe within " + timeout + "; see " + lastLog());
@@ -88,6 +89,15 @@ final class PlatformUnderTest implements AutoCloseable {
 
   Path lastLog() {
     return workDir.resolve("platform-" + lives + ".log");
+  }
+
+  /** The log's last ERROR line: the suite's table names why a start failed, also where the log is gone (CI). */
+  private String lastError() {
+    try (Stream<String> lines = Files.lines(lastLog())) {
+      return lines.filter(line -> line.contains("ERROR")).reduce((first, second) -> second).orElse("no ERROR line");
+    } catch (IOException | UncheckedIOException e) {
+      return "log unreadable: " + e.getMessage();
+    }
   }
 
   long pid() {
