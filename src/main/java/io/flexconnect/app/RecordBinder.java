@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -19,7 +20,9 @@ import java.util.stream.Stream;
  * configuration records, by record component name, through their canonical constructors.
  *
  * <p>Strict where it matters for a configuration: an unknown key or a value of the wrong type is
- * refused with the setting's path ({@code storage.batchRows: expected a whole number, got "x"});
+ * refused with the setting's path ({@code storage.batchRows: expected a whole number, got "x"}).
+ * Numbers and flags written as strings ({@code "8080"}, {@code "true"}), whole numbers written as
+ * decimals ({@code 1.0}) and strings written as numbers are taken, as Jackson's data binding did;
  * a missing key or {@code null} is refused, except for boxed numbers and flags (then {@code null}:
  * the setting's default meaning, e.g. a DBC mapping without a bus). Supports
  * what the configuration records use: records, {@code String}, {@code int}/{@code long}/{@code
@@ -31,6 +34,9 @@ import java.util.stream.Stream;
  */
 final class RecordBinder {
   private static final Set<Type> OPTIONAL = Set.of(Integer.class, Long.class, Double.class, Boolean.class);
+  private static final Pattern WHOLE = Pattern.compile("[+-]?\\d+");
+  /** JSON's number syntax (no NaN, Infinity or Java's 1f suffixes). */
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
   private RecordBinder() {}
 
@@ -58,9 +64,15 @@ final class RecordBinder {
       return record(raw, c, path);
     }
     if (c == String.class) {
+      if (raw instanceof Number || raw instanceof Boolean) {
+        return raw.toString(); // e.g. a numeric client id or password written without quotes
+      }
       return expect(raw instanceof String, raw, path, "a string");
     }
     if (c == boolean.class || c == Boolean.class) {
+      if (raw instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+        return Boolean.parseBoolean(text); // as the environment writes it
+      }
       return expect(raw instanceof Boolean, raw, path, "true or false");
     }
     if (c == int.class || c == Integer.class) {
@@ -72,7 +84,9 @@ final class RecordBinder {
       return whole(raw, path);
     }
     if (c == double.class || c == Double.class) {
-      return ((Number) expect(raw instanceof Number, raw, path, "a number")).doubleValue();
+      Number n = number(raw);
+      expect(n != null, raw, path, "a number");
+      return n.doubleValue();
     }
     throw new IllegalArgumentException(path + ": unsupported configuration type " + c.getName());
   }
@@ -120,7 +134,33 @@ final class RecordBinder {
   }
 
   private static long whole(Object raw, String path) {
-    return ((Number) expect(raw instanceof Integer || raw instanceof Long, raw, path, "a whole number")).longValue();
+    Number n = number(raw);
+    boolean whole = n instanceof Integer || n instanceof Long
+        || n instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53; // 1.0, 5e3
+    expect(whole, raw, path, "a whole number");
+    return n.longValue();
+  }
+
+  /**
+   * {@code raw} as a number, also when written as a string ({@code "8080"}, as templating tools and
+   * the environment write it, and as Jackson's data binding accepted); {@code null} when it is none.
+   */
+  private static Number number(Object raw) {
+    if (raw instanceof Number n) {
+      return n;
+    }
+    if (raw instanceof String text) {
+      String t = text.trim();
+      try {
+        if (WHOLE.matcher(t).matches()) {
+          return Long.parseLong(t);
+        }
+        return DECIMAL.matcher(t).matches() ? Double.parseDouble(t) : null;
+      } catch (NumberFormatException outOfRange) {
+        return null;
+      }
+    }
+    return null;
   }
 
   private static Object expect(boolean ok, Object raw, String path, String expected) {

@@ -75,6 +75,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void verifiesThatNumbersAndFlagsWrittenAsStringsAndStringsWrittenAsNumbersAreTaken(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, "{\"http\": {\"port\": \"8081\"}, \"storage\": {\"batchRows\": 2000.0},"
+        + " \"broker\": {\"tlsEnabled\": \"false\"}, \"mqtt\": {\"clientId\": 42}}");
+    FlexconnectConfig c = loader.load(file, Map.of());
+    assertThat(c.http().port()).isEqualTo(8081);
+    assertThat(c.storage().batchRows()).isEqualTo(2000);
+    assertThat(c.broker().tlsEnabled()).isFalse();
+    assertThat(c.mqtt().clientId()).isEqualTo("42");
+  }
+
+  @Test
+  void verifiesThatAFractionForAWholeNumberAndAWordForAFlagAreRefused(@TempDir Path dir) throws Exception {
+    assertFileRefused(dir, "{\"storage\": {\"batchRows\": 2000.5}}", "storage.batchRows", "a whole number");
+    assertFileRefused(dir, "{\"broker\": {\"tlsEnabled\": \"yes\"}}", "broker.tlsEnabled", "true or false");
+    assertFileRefused(dir, "{\"http\": {\"port\": \"8080x\"}}", "http.port", "8080x");
+  }
+
+  @Test
   void verifiesThatAnUnknownKeyInsideAListOfObjectsIsRefused(@TempDir Path dir) throws Exception {
     assertFileRefused(dir, "{\"can\": {\"dbcMappings\": [{\"devices\": \"*\", \"file\": \"demo.dbc\", \"buss\": 1}]}}",
         "can.dbcMappings[0].buss");
