@@ -94,9 +94,6 @@ public final class TelemetryWriterVerticle extends VerticleBase {
     FunctionCounter.builder("flexconnect.storage.copy.fallbacks", stats, st -> st.copyFallbacks)
         .description("flushes whose COPY met rows already stored (redeliveries) and were written as an upsert")
         .register(meters);
-    // Kept at 0 for dashboards and load tests that watch it: the writer no longer refuses for its backlog.
-    FunctionCounter.builder("flexconnect.storage.overloaded", stats, st -> 0)
-        .description("requests refused while too many rows waited: none since intake holds instead").register(meters);
     FunctionCounter.builder("flexconnect.storage.backlog.holds", stats, st -> st.backlogHolds)
         .description("times more than storage.maxPendingRows rows waited and intake was asked to hold").register(meters);
     Gauge.builder("flexconnect.storage.pending.rows.peak", stats, st -> st.peakPendingRows)

@@ -9,11 +9,12 @@ package io.flexconnect.bench.e2e;
  * @param heap        the platform's {@code -Xmx} ({@code default}: the JVM's own choice), empty for COPY
  * @param run         1-based run number; the COPY run it is compared with has the same number
  * @param copyRowsPerS rows/s of the COPY ceiling it is compared with
+ * @param decodedAgain messages the pipeline decoded more than once ({@code flexconnect_messages_total} minus messages published)
  * @param gc          the platform's garbage collector, from {@code jcmd VM.flags}
  * @param verified    stored rows have the COPY table's count and checksum over (device, name, time, value)
  */
 record Measurement(String pipeline, String heap, int run, long rows, double seconds, double copyRowsPerS,
-    double platformMicrosPerRow, double postgresMicrosPerRow, long peakRssMb, long overloaded,
+    double platformMicrosPerRow, double postgresMicrosPerRow, long peakRssMb, long decodedAgain,
     double steadyRowsPerS, double steadyPlatformMicrosPerRow, double steadyPostgresMicrosPerRow, String gc,
     boolean verified, String note) {
 
