@@ -108,6 +108,7 @@ public final class Database {
     props.setProperty("ApplicationName", applicationName);
     props.setProperty("connectTimeout", "10");
     props.setProperty("tcpKeepAlive", "true");
+    props.setProperty("socketTimeout", Integer.toString(config.socketTimeoutSeconds()));
     props.setProperty("sslmode", options.getSslMode().value);
     return DriverManager.getConnection(
         "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase(), props);

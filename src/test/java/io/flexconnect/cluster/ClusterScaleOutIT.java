@@ -102,7 +102,7 @@ class ClusterScaleOutIT {
     vertx = Vertx.vertx();
     wsClient = vertx.createWebSocketClient();
     dbUrl = TestDatabase.newDatabase("cluster");
-    DatabaseConfig db = new DatabaseConfig(dbUrl, "postgres", "", 2, new DatabaseConfig.EmbeddedDatabaseConfig("unused", 0));
+    DatabaseConfig db = new DatabaseConfig(dbUrl, "postgres", "", 2, 120, new DatabaseConfig.EmbeddedDatabaseConfig("unused", 0));
     Await.result(Platform.migrate(vertx, db));
     Map<String, String> devices = new HashMap<>();
     for (int d = 0; d < DEVICES; d++) {

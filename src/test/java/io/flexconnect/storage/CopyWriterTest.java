@@ -37,7 +37,7 @@ class CopyWriterTest {
   @BeforeAll
   static void start() {
     url = TestDatabase.newDatabase("copywriter");
-    database = new DatabaseConfig(url, null, null, 2, new EmbeddedDatabaseConfig("unused", 15432));
+    database = new DatabaseConfig(url, null, null, 2, 120, new EmbeddedDatabaseConfig("unused", 15432));
     vertx = Vertx.vertx();
     for (Class<?> type : List.of(TelemetryBatch.class, RejectedMessage.class, StorageStatus.class, StorageState.class)) {
       register(type);

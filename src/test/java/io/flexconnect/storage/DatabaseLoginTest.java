@@ -56,7 +56,7 @@ class DatabaseLoginTest {
   }
 
   static DatabaseConfig config(String url, String user, String password) {
-    return new DatabaseConfig(url, user, password, 1, new EmbeddedDatabaseConfig("unused", 15432));
+    return new DatabaseConfig(url, user, password, 1, 120, new EmbeddedDatabaseConfig("unused", 15432));
   }
 
   static String currentUser(DatabaseConfig config) {

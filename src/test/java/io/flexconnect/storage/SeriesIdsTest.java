@@ -25,7 +25,7 @@ class SeriesIdsTest {
   @BeforeAll
   static void start() {
     url = TestDatabase.newDatabase("seriesids");
-    database = new DatabaseConfig(url, null, null, 1, new EmbeddedDatabaseConfig("unused", 15432));
+    database = new DatabaseConfig(url, null, null, 1, 120, new EmbeddedDatabaseConfig("unused", 15432));
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = Database.pool(vertx, database, 1);

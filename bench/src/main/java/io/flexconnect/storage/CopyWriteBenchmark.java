@@ -175,7 +175,7 @@ public final class CopyWriteBenchmark {
   }
 
   private Map<String, double[]> measure(String url, boolean timescale, int rounds) throws Exception {
-    DatabaseConfig config = new DatabaseConfig(url, null, null, 1, new EmbeddedDatabaseConfig("unused", 0));
+    DatabaseConfig config = new DatabaseConfig(url, null, null, 1, 120, new EmbeddedDatabaseConfig("unused", 0));
     Pool pool = Database.pool(vertx, config, 1);
     await(new SchemaMigrator(pool).migrate());
     Map<String, double[]> seconds = new LinkedHashMap<>();
