@@ -62,7 +62,11 @@ public final class SchemaMigrator {
 
   private Future<Integer> applyMigrations(SqlConnection conn) {
     // "relation already exists, skipping" notices of re-runs are expected, not worth a log line.
-    return conn.query("SET LOCAL client_min_messages = warning").execute()
+    // A role's or database's statement or lock timeout (common on managed servers) must not cut a
+    // migration that moves every row, or the wait of an instance starting beside the one migrating:
+    // either would stop the start-up, every time. Both settings end with this transaction.
+    return conn.query("SET LOCAL client_min_messages = warning; SET LOCAL statement_timeout = 0; "
+            + "SET LOCAL lock_timeout = 0").execute()
         .compose(r -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
         .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_version ("
             + "version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")

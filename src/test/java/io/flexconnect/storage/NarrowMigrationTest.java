@@ -134,4 +134,20 @@ public class NarrowMigrationTest {
     // The two spellings of one tag object share a tag set.
     assertThat(rows(url, "SELECT count(*) FROM tag_sets")).containsExactly(String.valueOf(1 + 17));
   }
+
+  @Test
+  void verifiesThatADatabaseStatementTimeoutDoesNotCutTheMigrationOfEveryRow() {
+    String url = TestDatabase.newDatabase("narrow_migration_timeout");
+    migrateToV11(url);
+    TestDatabase.jdbc(url, conn -> conn.createStatement().execute(SEED.formatted(20_000))); // 240,012 rows
+    String database = url.substring(url.lastIndexOf('/') + 1);
+    // as a managed server's or a cautious operator's default: far shorter than moving the rows takes
+    TestDatabase.jdbc(url, conn -> conn.createStatement().execute(
+        "ALTER DATABASE " + database + " SET statement_timeout = '200ms'"));
+
+    migrate(vertx, url, null);
+
+    assertThat(rows(url, "SELECT count(*) FROM telemetry")).containsExactly("240012");
+    assertThat(rows(url, "SHOW statement_timeout")).as("the database's own setting, untouched").containsExactly("200ms");
+  }
 }
