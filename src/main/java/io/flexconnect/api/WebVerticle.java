@@ -1,6 +1,7 @@
 package io.flexconnect.api;
 
 import io.flexconnect.cluster.ClusterAddresses;
+import io.flexconnect.common.PortInUse;
 import io.flexconnect.auth.ApiKeyAuthHandler;
 import io.flexconnect.auth.ApiKeyException;
 import io.flexconnect.auth.ApiKeyStore;
@@ -143,10 +144,8 @@ public final class WebVerticle extends VerticleBase {
     // The stream's subprotocol is selected when offered: a browser offers it with the key beside it.
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
             .addWebSocketSubProtocol(ApiKeyAuthHandler.STREAM_PROTOCOL)).requestHandler(router).listen(config.port(), config.host())
-        .recover(e -> Future.failedFuture(addressInUse(e)
-            ? new IllegalStateException("http.port " + config.port() + " on " + config.host()
-                + " is in use (another process listens there; set http.port or FLEXCONNECT_HTTP_PORT)", e)
-            : e))
+        .recover(e -> Future.failedFuture(PortInUse.named(e, "http.port", config.port(), config.host(),
+            "another process listens there; set http.port or FLEXCONNECT_HTTP_PORT")))
         .onSuccess(s -> {
           server = s;
           log.info("REST API on http://{}:{}/api/v1", config.host(), s.actualPort());
@@ -532,9 +531,4 @@ public final class WebVerticle extends VerticleBase {
             .encode());
   }
 
-
-  /** Whether a listen failure is a taken port (the JDK's BindException, or Netty's native "Address already in use"). */
-  static boolean addressInUse(Throwable e) {
-    return e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Address already in use");
-  }
 }

@@ -1,5 +1,6 @@
 package io.flexconnect.broker;
 
+import io.flexconnect.common.PortInUse;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -83,10 +84,8 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
         plainServer = server;
       }
       String setting = options.isSsl() ? "broker.tlsPort" : "broker.port";
-      listening.add(server.listen().recover(e -> Future.failedFuture(addressInUse(e)
-          ? new IllegalStateException(setting + " " + options.getPort() + " on " + options.getHost()
-              + " is in use (another process listens there, e.g. another broker or platform)", e)
-          : e)));
+      listening.add(server.listen().recover(e -> Future.failedFuture(PortInUse.named(e, setting, options.getPort(),
+          options.getHost(), "another process listens there, e.g. another broker or platform"))));
     }
     if (!config.ackTimeout().isZero()) {
       long period = Math.max(100, config.ackTimeout().toMillis() / 4);
@@ -175,10 +174,5 @@ public final class EmbeddedBrokerVerticle extends VerticleBase {
 
   public BrokerConfig brokerConfig() {
     return config;
-  }
-
-  /** Whether a listen failure is a taken port (the JDK's BindException, or Netty's native "Address already in use"). */
-  private static boolean addressInUse(Throwable e) {
-    return e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Address already in use");
   }
 }
