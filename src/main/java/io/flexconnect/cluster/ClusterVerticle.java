@@ -20,10 +20,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -52,8 +49,6 @@ public final class ClusterVerticle extends VerticleBase {
    * subscription waits for an answer (120 s), so the two never hold the same message at once.
    */
   private static final long ROUTE_DEADLINE_MS = 90_000;
-  /** Sessions of departed instances are spread over the members by the partition of this + name. */
-  private static final String SESSION_KEY = "mqtt-session:";
   /** The failure code of a member refusing a message of a device it does not own by its table. */
   static final int NOT_OWNER = 409;
   private static final long MEMBERSHIP_CHECK_MS = 1000;
@@ -64,16 +59,11 @@ public final class ClusterVerticle extends VerticleBase {
   private final MeterRegistry meters;
   private final AlertFanOut alerts;
   private final SessionAdopter adopter;
-  /** Instance names of the members, by node id, learnt while they are members. */
-  private final Map<String, String> instances = new HashMap<>();
-  /** Instances that left and have not come back: the broker holds their sessions' messages. */
-  private final Set<String> departed = new TreeSet<>();
-  /** The departed instances whose session this member has taken over: their subscriptions' deployments. */
-  private final Map<String, Future<String>> adopted = new HashMap<>();
   private final DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
   private DeliveryOptions forward;
   private PartitionTable table;
   private String self;
+  private SessionTakeover sessions;
   /** Forwards awaiting their owner's answer, in the order they were sent. */
   private final Set<Routed> pending = new LinkedHashSet<>();
   private long forwarded;
@@ -84,10 +74,6 @@ public final class ClusterVerticle extends VerticleBase {
   private long localRouted;
   private long fannedIn;
 
-  /**
-   * @param deviceTopicSegment the topic level naming the device ({@code ingest.deviceTopicSegment});
-   *     a message whose topic names none is ingested where it was received
-   */
   /**
    * The local addresses of alert transitions: those raised here ({@code raised}), and where those
    * raised on other members are republished ({@code elsewhere}). Given by the composition root, so
@@ -104,6 +90,10 @@ public final class ClusterVerticle extends VerticleBase {
     Deployable subscriptionOf(String instance);
   }
 
+  /**
+   * @param deviceTopicSegment the topic level naming the device ({@code ingest.deviceTopicSegment});
+   *     a message whose topic names none is ingested where it was received
+   */
   public ClusterVerticle(ClusterConfig config, ClusterNode node, int deviceTopicSegment, MeterRegistry meters,
       AlertFanOut alerts, SessionAdopter adopter) {
     this.config = config;
@@ -119,6 +109,7 @@ public final class ClusterVerticle extends VerticleBase {
     self = node.self();
     forward = new DeliveryOptions().setCodecName(WireCodecs.RAW_MESSAGE).setSendTimeout(config.forwardTimeoutMs());
     WireCodecs.register(vertx.eventBus());
+    sessions = new SessionTakeover(context, node, adopter);
     recompute();
     node.onMembershipChange(() -> vertx.runOnContext(v -> recompute()));
     // Belt and braces: a membership event missed (or not raised) is caught up within a second.
@@ -168,69 +159,17 @@ public final class ClusterVerticle extends VerticleBase {
     List<String> members = node.members();
     PartitionTable next = PartitionTable.assign(members, config.partitions());
     if (table != null && table.members().equals(next.members())) {
-      // A member's name may not be readable yet when it joins: asked again until it is, since a
-      // member without a known name would leave its MQTT session behind unclaimed when it goes.
-      learnInstances(members);
+      sessions.membersUnchanged();
       return;
     }
-    if (table != null) {
-      for (String member : table.members()) {
-        String name = members.contains(member) ? null : instances.remove(member);
-        if (name != null && !name.equals(node.instance())) {
-          departed.add(name);
-        }
-      }
-    }
+    PartitionTable previous = table;
     table = next;
     rerouteFromLeft(members);
-    learnInstances(members);
-    adoptSessions();
+    sessions.membersChanged(previous, next);
     log.info("Cluster of {} members: this member ({}) owns {} of {} device partitions", members.size(), self, owned(),
         config.partitions());
     vertx.eventBus().publish(ClusterAddresses.OWNERSHIP, new Ownership(table, self),
         new DeliveryOptions().setLocalOnly(true));
-  }
-
-  /** Learns the instance names of new members; a departed instance that is back has its session again. */
-  private void learnInstances(List<String> members) {
-    instances.put(self, node.instance());
-    for (String member : members) {
-      if (instances.containsKey(member)) {
-        continue;
-      }
-      node.instanceOf(member).onComplete(ar -> context.runOnContext(v -> {
-        if (ar.succeeded() && ar.result() != null && table.members().contains(member)) {
-          instances.put(member, ar.result());
-          departed.remove(ar.result());
-          adoptSessions();
-        }
-      }));
-    }
-  }
-
-  /**
-   * A member killed (or stopped for good) leaves a persistent MQTT session behind, and Mosquitto
-   * keeps giving that session its share of the group's messages while nobody is connected: they
-   * would wait until an instance of that name comes back. So one live member (chosen by the
-   * partition table, the same on every member) subscribes as that session meanwhile, and lets it go
-   * when the instance joins again.
-   */
-  private void adoptSessions() {
-    for (String name : departed) {
-      if (self.equals(table.ownerOf(SESSION_KEY + name)) && !adopted.containsKey(name)) {
-        log.info("Instance '{}' left the cluster: this member takes over its MQTT session until it is back", name);
-        adopted.put(name, vertx.deployVerticle(adopter.subscriptionOf(name))
-            .onFailure(err -> log.warn("Cannot take over the MQTT session of '{}': {}", name, err.getMessage())));
-      }
-    }
-    adopted.entrySet().removeIf(e -> {
-      if (departed.contains(e.getKey()) && self.equals(table.ownerOf(SESSION_KEY + e.getKey()))) {
-        return false;
-      }
-      log.info("Giving the MQTT session of instance '{}' back", e.getKey());
-      e.getValue().onSuccess(id -> vertx.undeploy(id));
-      return true;
-    });
   }
 
   private int owned() {
@@ -376,7 +315,7 @@ public final class ClusterVerticle extends VerticleBase {
     table.counts().forEach(partitions::put);
     // Node ids are what the partition table knows; operators know their instances by name.
     JsonObject names = new JsonObject();
-    table.members().forEach(member -> names.put(member, instances.get(member)));
+    table.members().forEach(member -> names.put(member, sessions.instanceOf(member)));
     return new JsonObject()
         .put("self", self)
         .put("members", new JsonArray(table.members()))
@@ -388,7 +327,7 @@ public final class ClusterVerticle extends VerticleBase {
         .put("forward_failures", forwardFailures)
         .put("forward_retries", forwardRetries)
         .put("refused_not_owner", notOwnerRefusals)
-        .put("sessions_taken_over", new JsonArray(List.copyOf(adopted.keySet())))
+        .put("sessions_taken_over", new JsonArray(sessions.taken()))
         .put("served_for_others", servedForOthers)
         .put("ingested_here", localRouted)
         .put("received_from_others", fannedIn);

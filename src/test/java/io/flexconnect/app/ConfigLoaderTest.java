@@ -61,6 +61,13 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.url");
   }
 
+  /** The configuration of the file {@code json}, without environment. */
+  private FlexconnectConfig loadFile(Path dir, String json) throws Exception {
+    Path file = dir.resolve("flexconnect.json");
+    Files.writeString(file, json);
+    return loader.load(file, Map.of());
+  }
+
   /** Asserts that the configuration file {@code json} is refused with a message holding each of {@code expected}. */
   private void assertFileRefused(Path dir, String json, String... expected) throws Exception {
     Path file = dir.resolve("flexconnect.json");
@@ -76,10 +83,8 @@ class ConfigLoaderTest {
 
   @Test
   void verifiesThatNumbersAndFlagsWrittenAsStringsAndStringsWrittenAsNumbersAreTaken(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("flexconnect.json");
-    Files.writeString(file, "{\"http\": {\"port\": \"8081\"}, \"storage\": {\"batchRows\": 2000.0},"
+    FlexconnectConfig c = loadFile(dir, "{\"http\": {\"port\": \"8081\"}, \"storage\": {\"batchRows\": 2000.0},"
         + " \"broker\": {\"tlsEnabled\": \"false\"}, \"mqtt\": {\"clientId\": 42}}");
-    FlexconnectConfig c = loader.load(file, Map.of());
     assertThat(c.http().port()).isEqualTo(8081);
     assertThat(c.storage().batchRows()).isEqualTo(2000);
     assertThat(c.broker().tlsEnabled()).isFalse();
@@ -106,10 +111,8 @@ class ConfigLoaderTest {
 
   @Test
   void verifiesThatListsOfObjectsAndOptionalNumbersAreBound(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("flexconnect.json");
-    Files.writeString(file, "{\"can\": {\"dbcMappings\": [{\"devices\": \"truck-*\", \"bus\": 2, \"file\": \"demo.dbc\"},"
+    FlexconnectConfig c = loadFile(dir, "{\"can\": {\"dbcMappings\": [{\"devices\": \"truck-*\", \"bus\": 2, \"file\": \"demo.dbc\"},"
         + " {\"devices\": \"*\", \"file\": \"demo.dbc\"}]}, \"http\": {\"corsOrigins\": [\"https://a.example\"]}}");
-    FlexconnectConfig c = loader.load(file, Map.of());
     assertThat(c.can().dbcMappings()).containsExactly(new CanConfig.DbcMapping("truck-*", 2, "demo.dbc"),
         new CanConfig.DbcMapping("*", null, "demo.dbc"));
     assertThat(c.http().corsOrigins()).containsExactly("https://a.example");
