@@ -6,9 +6,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -133,13 +131,6 @@ public final class ClusterNode {
   /** This instance's stable name (its MQTT session is {@code mqtt.clientId-instance}). */
   public String instance() {
     return instance;
-  }
-
-  /** The instance name of a live member, from the metadata it joined with. */
-  public Future<String> instanceOf(String nodeId) {
-    Promise<NodeInfo> info = Promise.promise();
-    manager.getNodeInfo(nodeId, info);
-    return info.future().map(i -> i == null || i.metadata() == null ? null : i.metadata().getString(INSTANCE));
   }
 
   /** The live members' node ids (this one included). */

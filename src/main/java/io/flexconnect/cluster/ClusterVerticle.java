@@ -111,6 +111,7 @@ public final class ClusterVerticle extends VerticleBase {
     WireCodecs.register(vertx.eventBus());
     sessions = new SessionTakeover(context, node, adopter);
     recompute();
+    Future<Void> registered = sessions.register();
     node.onMembershipChange(() -> vertx.runOnContext(v -> recompute()));
     // Belt and braces: a membership event missed (or not raised) is caught up within a second.
     vertx.setPeriodic(MEMBERSHIP_CHECK_MS, id -> recompute());
@@ -140,7 +141,7 @@ public final class ClusterVerticle extends VerticleBase {
         .description("messages other members forwarded here").register(meters);
     Gauge.builder("flexconnect.cluster.members", this, v -> v.table.members().size()).register(meters);
     Gauge.builder("flexconnect.cluster.partitions.owned", this, v -> v.owned()).register(meters);
-    return Future.all(List.of(
+    return Future.all(List.of(registered,
         vertx.eventBus().<RawMessage>consumer(ClusterAddresses.INGEST_PREFIX + self, this::serveForwarded).completion(),
         vertx.eventBus().<TelemetryBatch>consumer(ClusterAddresses.COMMITTED, msg -> fanIn(msg,
             StorageAddresses.COMMITTED_ELSEWHERE)).completion(),
@@ -159,13 +160,12 @@ public final class ClusterVerticle extends VerticleBase {
     List<String> members = node.members();
     PartitionTable next = PartitionTable.assign(members, config.partitions());
     if (table != null && table.members().equals(next.members())) {
-      sessions.membersUnchanged();
+      sessions.membersAre(table); // an instance's registration may not have been readable at its join
       return;
     }
-    PartitionTable previous = table;
     table = next;
     rerouteFromLeft(members);
-    sessions.membersChanged(previous, next);
+    sessions.membersAre(next);
     log.info("Cluster of {} members: this member ({}) owns {} of {} device partitions", members.size(), self, owned(),
         config.partitions());
     vertx.eventBus().publish(ClusterAddresses.OWNERSHIP, new Ownership(table, self),

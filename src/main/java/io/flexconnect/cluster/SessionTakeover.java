@@ -2,6 +2,7 @@ package io.flexconnect.cluster;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.shareddata.AsyncMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,19 @@ import org.slf4j.LoggerFactory;
  * back. So one live member (chosen by the partition table, the same on every member) subscribes as
  * that session meanwhile, and lets it go when the instance joins again.
  *
+ * <p>Which instances have departed is read from a cluster-wide registry (a Hazelcast map through
+ * Vert.x's shared data: instance name → node id of its latest member) rather than remembered by
+ * each member: a member that joined after an instance died, or after the member holding its
+ * session died too, still knows that session is waiting.
+ *
  * <p>Used on its verticle's context only.
  */
 final class SessionTakeover {
   private static final Logger log = LoggerFactory.getLogger(SessionTakeover.class);
   /** Sessions of departed instances are spread over the members by the partition of this + name. */
   private static final String SESSION_KEY = "mqtt-session:";
+  /** The cluster-wide map of instance name → node id of the member it last joined as. */
+  static final String REGISTRY = "flexconnect.cluster.instances";
 
   private final Context context;
   private final ClusterNode node;
@@ -33,6 +41,7 @@ final class SessionTakeover {
   private final Set<String> departed = new TreeSet<>();
   /** The departed instances whose session this member has taken over: their subscriptions' deployments. */
   private final Map<String, Future<String>> adopted = new HashMap<>();
+  private AsyncMap<String, String> registry;
   private PartitionTable table;
 
   SessionTakeover(Context context, ClusterNode node, ClusterVerticle.SessionAdopter adopter) {
@@ -41,30 +50,19 @@ final class SessionTakeover {
     this.adopter = adopter;
   }
 
-  /**
-   * The members changed from {@code previous} (null at start) to {@code next}: the instances of the
-   * members gone have departed, and sessions move to their owners by the new table.
-   */
-  void membersChanged(PartitionTable previous, PartitionTable next) {
-    if (previous != null) {
-      for (String member : previous.members()) {
-        String name = next.members().contains(member) ? null : instances.remove(member);
-        if (name != null && !name.equals(node.instance())) {
-          departed.add(name);
-        }
-      }
-    }
-    table = next;
-    learnInstances();
-    adoptSessions();
+  /** Enters this instance in the registry as this member: its session is its own again. */
+  Future<Void> register() {
+    return context.owner().sharedData().<String, String>getAsyncMap(REGISTRY)
+        .compose(map -> map.put(node.instance(), node.self()).onSuccess(v -> {
+          registry = map;
+          refresh();
+        }));
   }
 
-  /**
-   * The members are the same: a member's name may not be readable yet when it joins, so names not
-   * known are asked again; a member without a known name would leave its session unclaimed when it goes.
-   */
-  void membersUnchanged() {
-    learnInstances();
+  /** The members are {@code next} now (also when unchanged: the registry is read again). */
+  void membersAre(PartitionTable next) {
+    table = next;
+    refresh();
   }
 
   /** A member's instance name, null while not known. */
@@ -77,21 +75,30 @@ final class SessionTakeover {
     return List.copyOf(adopted.keySet());
   }
 
-  /** Learns the instance names of new members; a departed instance that is back has its session again. */
-  private void learnInstances() {
-    instances.put(node.self(), node.instance());
-    for (String member : table.members()) {
-      if (instances.containsKey(member)) {
-        continue;
-      }
-      node.instanceOf(member).onComplete(ar -> context.runOnContext(v -> {
-        if (ar.succeeded() && ar.result() != null && table.members().contains(member)) {
-          instances.put(member, ar.result());
-          departed.remove(ar.result());
-          adoptSessions();
-        }
-      }));
+  /**
+   * Reads the registry: instances whose latest member is live are named, the others have departed
+   * (a departed instance that is back has its session again), and sessions move to their owners.
+   */
+  private void refresh() {
+    if (registry == null || table == null) {
+      return;
     }
+    registry.entries().onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        log.debug("Reading the cluster's instance registry failed: {}", ar.cause().getMessage());
+        return;
+      }
+      instances.clear();
+      departed.clear();
+      ar.result().forEach((name, member) -> {
+        if (table.members().contains(member)) {
+          instances.put(member, name);
+        } else if (!name.equals(node.instance())) {
+          departed.add(name);
+        }
+      });
+      adoptSessions();
+    }));
   }
 
   private void adoptSessions() {
