@@ -33,7 +33,7 @@ class SilentDatabaseTest {
     try (TcpProxy network = new TcpProxy(db.getHost(), db.getPort());
         PlatformFixture fx = PlatformFixture.start("silent_db", Mosquitto.start(), dbUrl, IntakeTest.env(
             "FLEXCONNECT_DB_URL", dbUrl.replace(db.getHost() + ":" + db.getPort(), "127.0.0.1:" + network.port()),
-            "FLEXCONNECT_DB_SOCKET_TIMEOUT_SECONDS", "2",
+            "FLEXCONNECT_DB_SOCKET_TIMEOUT_SECONDS", "5", // above any write on a busy machine, far below the wait
             "FLEXCONNECT_STORAGE_WRITERS", "1"))) {
       fx.addDevice(DEVICE, TOKEN);
       try (TestPublisher device = fx.publisher("silent-device")) {
