@@ -6,7 +6,6 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -24,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with {@code kill -9} is gone within a few seconds, so its partitions move on).
  */
 public final class ClusterNode {
-  private static final String INSTANCE = "instance";
   private final Vertx vertx;
   private final MembershipManager manager;
   private final String instance;
@@ -39,13 +37,12 @@ public final class ClusterNode {
    * Joins the cluster (or founds it) and returns the clustered Vert.x. Resolves member names: not on
    * an event loop.
    *
-   * @param instance this instance's stable name ({@code cluster.instance} or the host name), which
-   *     the other members learn with its node id
+   * @param instance this instance's stable name ({@code cluster.instance} or the host name); the
+   *     other members learn it from the instance registry ({@link SessionTakeover})
    */
   public static Future<ClusterNode> join(ClusterConfig config, String instance) {
     MembershipManager manager = new MembershipManager(hazelcastConfig(config));
-    EventBusOptions bus = new EventBusOptions().setPort(config.eventBusPort())
-        .setClusterNodeMetadata(new JsonObject().put(INSTANCE, instance));
+    EventBusOptions bus = new EventBusOptions().setPort(config.eventBusPort());
     if (!config.host().isBlank()) {
       bus.setHost(config.host());
     }

@@ -30,7 +30,7 @@ final class SessionTakeover {
   /** Sessions of departed instances are spread over the members by the partition of this + name. */
   private static final String SESSION_KEY = "mqtt-session:";
   /** The cluster-wide map of instance name → node id of the member it last joined as. */
-  static final String REGISTRY = "flexconnect.cluster.instances";
+  private static final String REGISTRY = "flexconnect.cluster.instances";
 
   private final Context context;
   private final ClusterNode node;
