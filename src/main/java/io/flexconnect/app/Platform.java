@@ -93,15 +93,6 @@ public final class Platform {
     return platform.deployAll().map(platform);
   }
 
-  /**
-   * The MQTT client id of another member: this member's is {@code mqtt.clientId-instance} (see
-   * {@link PlatformRunner#clustered}), the other's the same base with its instance name.
-   */
-  private String clientIdOf(String instance) {
-    String own = config.mqtt().clientId();
-    return own.substring(0, own.length() - cluster.instance().length()) + instance;
-  }
-
   private Future<Void> deployAll() {
     DatabaseConfig db = config.db();
     new JvmMemoryMetrics().bindTo(metrics);
@@ -135,7 +126,8 @@ public final class Platform {
         .compose(id -> cluster == null ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ClusterVerticle(config.cluster(), cluster, config.ingest().deviceTopicSegment(), metrics,
                 new ClusterVerticle.AlertFanOut(AlertsVerticle.ALERTS, AlertsVerticle.ALERTS_ELSEWHERE),
-                instance -> MqttIngestVerticle.adopting(config.mqtt().withSubscription(clientIdOf(instance),
+                instance -> MqttIngestVerticle.adopting(config.mqtt().withSubscription(
+                    config.cluster().clientIdOfPeer(config.mqtt().clientId(), cluster.instance(), instance),
                     config.mqtt().topicFilter()), BrokerAddress.parse(config.mqtt().url()), ClusterAddresses.ROUTE))))
         .compose(id -> vertx.deployVerticle(cluster == null
             ? new MqttIngestVerticle(config.mqtt(), BrokerAddress.parse(config.mqtt().url()), metrics)

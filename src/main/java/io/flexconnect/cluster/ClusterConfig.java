@@ -63,4 +63,12 @@ public record ClusterConfig(
   public String clientId(String base, String instanceName) {
     return base + "-" + instanceName;
   }
+
+  /**
+   * Another instance's client id, given this instance's ({@code ownClientId}, built by
+   * {@link #clientId} from {@code ownInstance}): the same base with the other name.
+   */
+  public String clientIdOfPeer(String ownClientId, String ownInstance, String peerInstance) {
+    return clientId(ownClientId.substring(0, ownClientId.length() - ownInstance.length() - 1), peerInstance);
+  }
 }

@@ -42,6 +42,8 @@ class ClusterConfigTest {
     FlexconnectConfig c = PlatformRunner.clustered(loader.load(null, env));
     assertThat(c.mqtt().clientId()).isEqualTo("flexconnect-ingest-p2");
     assertThat(c.mqtt().topicFilter()).isEqualTo("$share/flexconnect/flexconnect/#");
+    // the session a member takes over when another leaves
+    assertThat(c.cluster().clientIdOfPeer(c.mqtt().clientId(), "p2", "p10")).isEqualTo("flexconnect-ingest-p10");
   }
 
   @Test
