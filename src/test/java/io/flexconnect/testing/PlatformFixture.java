@@ -3,12 +3,9 @@ package io.flexconnect.testing;
 import io.flexconnect.app.ConfigLoader;
 import io.flexconnect.app.FlexconnectConfig;
 import io.flexconnect.app.Platform;
-import io.flexconnect.device.DeviceRegistry;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.SubscriptionStatus;
-import io.flexconnect.storage.Database;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -99,12 +96,7 @@ public final class PlatformFixture implements AutoCloseable {
 
   /** Registers a device of a tenant with a known token. */
   public void addDevice(String deviceId, String tenantId, String token) {
-    Pool pool = Database.pool(vertx, config.db(), 1);
-    try {
-      Await.result(new DeviceRegistry(pool).add(deviceId, tenantId, token));
-    } finally {
-      Await.result(pool.close());
-    }
+    TestDevices.register(vertx, config.db(), tenantId, Map.of(deviceId, token));
   }
 
   /** A new API key of the tenant, created the way the {@code apikey create} command creates it. */

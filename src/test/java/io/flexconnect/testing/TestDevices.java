@@ -16,11 +16,16 @@ public final class TestDevices {
 
   /** Registers each device of {@code tokensById} (device id → token) in tenant {@code default}. */
   public static void register(Vertx vertx, DatabaseConfig db, Map<String, String> tokensById) {
+    register(vertx, db, "default", tokensById);
+  }
+
+  /** Registers each device of {@code tokensById} (device id → token) in {@code tenantId}. */
+  public static void register(Vertx vertx, DatabaseConfig db, String tenantId, Map<String, String> tokensById) {
     Pool pool = Database.pool(vertx, db, 2);
     try {
       DeviceRegistry registry = new DeviceRegistry(pool);
       List<Future<?>> added = new ArrayList<>();
-      tokensById.forEach((device, token) -> added.add(registry.add(device, "default", token)));
+      tokensById.forEach((device, token) -> added.add(registry.add(device, tenantId, token)));
       Await.result(Future.all(added));
     } finally {
       Await.result(pool.close());
