@@ -2,15 +2,12 @@
 // prints what the cluster panel shows as one JSON line ("cluster: {…}") for the test to compare with
 // that member's /health; exits non-zero when the panel does not appear.
 //   node console-cluster.mjs URL API_KEY SCREENSHOT_DIR
-import { openPage } from './chromium.mjs';
+import { runScenario, signIn } from './chromium.mjs';
 
 const [url, apiKey, shots] = process.argv.slice(2);
-const { browser, page, problems } = await openPage();
 
-try {
-  await page.goto(url);
-  await page.fill('#key', apiKey);
-  await page.click('#login button');
+await runScenario(shots + '/console-cluster-failure.png', async page => {
+  await signIn(page, url, apiKey);
   await page.locator('#cluster-panel').waitFor({ state: 'visible', timeout: 20000 });
   await page.locator('#cluster-panel .cluster-members tr').first().waitFor({ timeout: 5000 });
   await page.waitForTimeout(400); // let the page settle for the screenshot
@@ -27,11 +24,4 @@ try {
   });
   await page.screenshot({ path: shots + '/console-cluster.png', fullPage: true });
   console.log('cluster: ' + JSON.stringify(shown));
-  if (problems.length) { throw new Error(problems.join('\n')); }
-} catch (e) {
-  await page.screenshot({ path: shots + '/console-cluster-failure.png', fullPage: true }).catch(() => {});
-  console.log('FAILED: ' + e.message);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

@@ -2,33 +2,30 @@
 // picks a 2021 range, zooms by dragging over the chart, switches to a live range, and checks what the
 // page shows at each step. Prints one "ok: …" line per step; exits non-zero at the first failure.
 //   node console-scenario.mjs URL API_KEY SCREENSHOT_DIR
-import { openPage } from './chromium.mjs';
+import { runScenario, signIn } from './chromium.mjs';
 
 const [url, apiKey, shots] = process.argv.slice(2);
 const DAY_FROM = '2021-06-01T00:00:00Z', DAY_TO = '2021-06-02T00:00:00Z';
 
-const { browser, page, problems } = await openPage();
-const socketUrls = [];
-page.on('websocket', ws => socketUrls.push(ws.url()));
-
 function ok(text) { console.log('ok: ' + text); }
-async function attr(selector, name) { return page.locator(selector).getAttribute(name); }
-async function waitFor(description, fn, timeout = 20000) {
-  try {
-    await page.waitForFunction(fn, null, { timeout });
-  } catch (e) {
-    throw new Error('timed out waiting for ' + description + '; status: ' + await page.locator('#status').textContent());
-  }
-}
-async function shot(name) {
-  await page.waitForTimeout(400); // let the chart repaint
-  await page.screenshot({ path: shots + '/' + name, fullPage: true });
-}
 
-try {
-  await page.goto(url);
-  await page.fill('#key', apiKey);
-  await page.click('#login button');
+await runScenario(shots + '/console-failure.png', async page => {
+  const socketUrls = [];
+  page.on('websocket', ws => socketUrls.push(ws.url()));
+  async function attr(selector, name) { return page.locator(selector).getAttribute(name); }
+  async function waitFor(description, fn, timeout = 20000) {
+    try {
+      await page.waitForFunction(fn, null, { timeout });
+    } catch (e) {
+      throw new Error('timed out waiting for ' + description + '; status: ' + await page.locator('#status').textContent());
+    }
+  }
+  async function shot(name) {
+    await page.waitForTimeout(400); // let the chart repaint
+    await page.screenshot({ path: shots + '/' + name, fullPage: true });
+  }
+
+  await signIn(page, url, apiKey);
   await page.locator('li.device[data-id="demo-0001"]').waitFor({ timeout: 20000 });
   ok('signed in');
   await waitFor('the health check', () => document.querySelector('#cluster-panel').dataset.checked === 'true');
@@ -112,11 +109,4 @@ try {
   if (!socketUrls.length) { throw new Error('no WebSocket was opened'); }
   if (leaks || socketUrls.some(u => u.includes(apiKey))) { throw new Error('the API key is kept outside memory'); }
   ok('key only in memory');
-  if (problems.length) { throw new Error(problems.join('\n')); }
-} catch (e) {
-  await page.screenshot({ path: shots + '/console-failure.png', fullPage: true }).catch(() => {});
-  console.log('FAILED: ' + e.message);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});
