@@ -1,12 +1,12 @@
 package io.flexconnect.api;
 
-import io.flexconnect.cluster.ClusterAddresses;
-import io.flexconnect.common.PortInUse;
 import io.flexconnect.auth.ApiKeyAuthHandler;
 import io.flexconnect.auth.ApiKeyException;
 import io.flexconnect.auth.ApiKeyStore;
 import io.flexconnect.auth.ApiPrincipal;
 import io.flexconnect.can.CanAddresses;
+import io.flexconnect.cluster.ClusterAddresses;
+import io.flexconnect.common.PortInUse;
 import io.flexconnect.mqtt.MqttAddresses;
 import io.flexconnect.mqtt.SubscriptionStatus;
 import io.flexconnect.storage.Database;
@@ -23,11 +23,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import org.slf4j.Logger;

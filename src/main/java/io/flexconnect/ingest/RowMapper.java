@@ -1,10 +1,10 @@
 package io.flexconnect.ingest;
 
-import io.flexconnect.common.LruMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flexconnect.codec.TelemetryPoint;
 import io.flexconnect.codec.TelemetryPoint.Field;
+import io.flexconnect.codec.TelemetryPoint;
+import io.flexconnect.common.LruMap;
 import io.flexconnect.storage.TelemetryRow;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.flexconnect.rules;
 
-import io.flexconnect.common.LruMap;
 import io.flexconnect.cluster.ClusterAddresses;
 import io.flexconnect.cluster.Ownership;
+import io.flexconnect.common.LruMap;
 import io.flexconnect.rules.pipeline.CompiledPipelines;
 import io.flexconnect.rules.pipeline.DevicePipeline;
 import io.flexconnect.rules.pipeline.PipelineCompiler;
